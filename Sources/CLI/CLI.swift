@@ -1,0 +1,6 @@
+/// The `swcompose` command line.
+public enum SwcomposeCommand {
+    public static func main() async {
+        print("swcompose")
+    }
+}

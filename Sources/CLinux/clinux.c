@@ -1,0 +1,34 @@
+#include "clinux.h"
+#include <stdarg.h>
+#include <sys/ioctl.h>
+
+extern char **environ;
+
+int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+int clinux_openat(int dirfd, const char *path, int flags, mode_t mode) { return openat(dirfd, path, flags, mode); }
+int clinux_fcntl_int(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
+
+int clinux_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+int clinux_pidfd_send_signal(int pidfd, int sig, unsigned int flags) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, flags);
+}
+int clinux_pivot_root(const char *new_root, const char *put_old) { return (int)syscall(SYS_pivot_root, new_root, put_old); }
+int clinux_close_range(unsigned int first, unsigned int last, unsigned int flags) {
+    return (int)syscall(SYS_close_range, first, last, flags);
+}
+int clinux_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
+    return prctl(option, a2, a3, a4, a5);
+}
+int clinux_ioctl_int(int fd, unsigned long request, int arg) { return ioctl(fd, request, arg); }
+int clinux_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
+int clinux_fsopen(const char *fsname, unsigned int flags) { return (int)syscall(SYS_fsopen, fsname, flags); }
+int clinux_fsconfig(int fd, unsigned int cmd, const char *key, const void *value, int aux) {
+    return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+int clinux_fsmount(int fd, unsigned int flags, unsigned int attr_flags) {
+    return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
+}
+int clinux_move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags) {
+    return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
+}
+char **clinux_environ(void) { return environ; }

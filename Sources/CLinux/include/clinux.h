@@ -1,0 +1,72 @@
+#ifndef CLINUX_H
+#define CLINUX_H
+
+/* Only what Swift's Glibc hides or cannot call (variadic, returns_twice, macros).
+   Each helper is a one-line pass-through; the Linux module wraps them in typed Swift. */
+#define _GNU_SOURCE 1
+#include <sched.h>
+#include <signal.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/prctl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <sys/sysmacros.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_addr.h>
+#include <linux/veth.h>
+#include <net/if.h>
+
+/* errno is a macro in glibc. */
+static inline int clinux_errno(void) { return errno; }
+static inline void clinux_set_errno(int value) { errno = value; }
+
+/* fcntl and open are variadic. */
+int clinux_open(const char *path, int flags, mode_t mode);
+int clinux_openat(int dirfd, const char *path, int flags, mode_t mode);
+int clinux_fcntl_int(int fd, int cmd, int arg);
+
+/* Raw syscalls without glibc wrappers (or variadic ones). */
+int clinux_pidfd_open(pid_t pid, unsigned int flags);
+int clinux_pidfd_send_signal(int pidfd, int sig, unsigned int flags);
+int clinux_pivot_root(const char *new_root, const char *put_old);
+int clinux_close_range(unsigned int first, unsigned int last, unsigned int flags);
+int clinux_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
+int clinux_ioctl_int(int fd, unsigned long request, int arg);
+int clinux_ioctl_ptr(int fd, unsigned long request, void *arg);
+int clinux_fsopen(const char *fsname, unsigned int flags);
+int clinux_fsconfig(int fd, unsigned int cmd, const char *key, const void *value, int aux);
+int clinux_fsmount(int fd, unsigned int flags, unsigned int attr_flags);
+int clinux_move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags);
+
+/* Process-global environ (a macro-ish extern Swift cannot name portably). */
+char **clinux_environ(void);
+
+/* Sigset helpers: sigemptyset/sigaddset are macros on some libcs. */
+static inline void clinux_sigemptyset(sigset_t *set) { sigemptyset(set); }
+static inline void clinux_sigfillset(sigset_t *set) { sigfillset(set); }
+static inline void clinux_sigaddset(sigset_t *set, int sig) { sigaddset(set, sig); }
+
+/* wait status macros. */
+static inline int clinux_wifexited(int status) { return WIFEXITED(status); }
+static inline int clinux_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int clinux_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int clinux_wtermsig(int status) { return WTERMSIG(status); }
+
+static inline dev_t clinux_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
+static inline unsigned int clinux_major(dev_t dev) { return major(dev); }
+static inline unsigned int clinux_minor(dev_t dev) { return minor(dev); }
+
+#endif

@@ -1,0 +1,1 @@
+// \(t) module; filled in by its issue.

@@ -1,0 +1,1 @@
+// ArchiveTests: suites land with the module they test.

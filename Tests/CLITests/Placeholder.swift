@@ -1,0 +1,1 @@
+// CLITests: suites land with the module they test.

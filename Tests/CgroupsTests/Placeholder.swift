@@ -1,0 +1,1 @@
+// CgroupsTests: suites land with the module they test.

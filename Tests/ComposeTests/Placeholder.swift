@@ -1,0 +1,1 @@
+// ComposeTests: suites land with the module they test.

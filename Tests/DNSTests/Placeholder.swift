@@ -1,0 +1,1 @@
+// DNSTests: suites land with the module they test.

@@ -1,0 +1,1 @@
+// EndToEndTests: suites land with the module they test.

@@ -1,0 +1,1 @@
+// ImagesTests: suites land with the module they test.

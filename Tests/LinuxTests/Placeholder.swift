@@ -1,0 +1,1 @@
+// LinuxTests: suites land with the module they test.

@@ -1,0 +1,1 @@
+// NetAddressTests: suites land with the module they test.

@@ -1,0 +1,1 @@
+// NetlinkTests: suites land with the module they test.

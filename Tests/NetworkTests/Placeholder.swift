@@ -1,0 +1,1 @@
+// NetworkTests: suites land with the module they test.

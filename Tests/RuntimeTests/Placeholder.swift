@@ -1,0 +1,1 @@
+// RuntimeTests: suites land with the module they test.
