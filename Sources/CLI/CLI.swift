@@ -1,6 +1,0 @@
-/// The `swcompose` command line.
-public enum SwcomposeCommand {
-    public static func main() async {
-        print("swcompose")
-    }
-}

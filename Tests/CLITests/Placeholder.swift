@@ -1,1 +1,0 @@
-// CLITests: suites land with the module they test.
