@@ -1,0 +1,64 @@
+import Linux
+
+/// One client connection: messages framed by a two-byte length (RFC 1035 §4.2.2), buffered both ways.
+final class DNSTCPConnection {
+    let fd: FileDescriptor
+    let serial: Int
+    var watchingWrites = false
+    private var input: [UInt8] = []
+    private var output: [UInt8] = []
+
+    init(fd: FileDescriptor, serial: Int) {
+        self.fd = fd
+        self.serial = serial
+    }
+
+    var hasPendingOutput: Bool { !output.isEmpty }
+
+    /// Complete queries read so far, or nil when the peer closed or the connection failed.
+    func readQueries() -> [[UInt8]]? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count: Int?
+            do {
+                count = try chunk.withUnsafeMutableBytes { (raw) throws(Errno) in try DnsSocket.read(fd, into: raw) }
+            } catch {
+                return nil
+            }
+            guard let count else { break }
+            if count == 0 { return nil }
+            input += chunk[0..<count]
+        }
+        var queries: [[UInt8]] = []
+        var start = 0
+        while input.count - start >= 2 {
+            let length = Int(input[start]) << 8 | Int(input[start + 1])
+            guard input.count - start - 2 >= length else { break }
+            queries.append(Array(input[start + 2..<start + 2 + length]))
+            start += 2 + length
+        }
+        input.removeFirst(start)
+        return queries
+    }
+
+    /// Queues a framed reply and writes what the socket takes; false when the connection failed.
+    func send(_ message: [UInt8]) -> Bool {
+        let length = min(message.count, 65535)
+        output += [UInt8(length >> 8), UInt8(length & 0xff)] + message.prefix(length)
+        return flush()
+    }
+
+    func flush() -> Bool {
+        while !output.isEmpty {
+            let written: Int
+            do {
+                written = try output.withUnsafeBytes { (raw) throws(Errno) in try DnsSocket.write(fd, raw) }
+            } catch {
+                return false
+            }
+            if written == 0 { return true }
+            output.removeFirst(written)
+        }
+        return true
+    }
+}
