@@ -61,7 +61,7 @@ public final class DNSServer {
             reply(response.encoded(limit: limit.map { _ in query.udpResponseLimit } ?? 65535))
         case .forward:
             guard let loop = attached?.loop else { return }
-            forwarder.forward(query, bytes: bytes, on: loop, reply: reply)
+            forwarder.forward(query, bytes: bytes, wantsFullAnswer: limit == nil, on: loop, reply: reply)
         }
     }
 
@@ -101,7 +101,7 @@ public final class DNSServer {
     private func service(_ key: Int32, _ events: EventLoop.Events) {
         guard let connection = connections[key] else { return }
         if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-            guard let queries = connection.readQueries() else { return close(key) }
+            guard let queries = connection.readMessages() else { return close(key) }
             for query in queries {
                 handle(query, limit: nil) { [weak self, weak connection] response in
                     guard let self, let connection, self.connections[key] === connection else { return }

@@ -1,6 +1,7 @@
 import Linux
 
-/// One client connection: messages framed by a two-byte length (RFC 1035 §4.2.2), buffered both ways.
+/// One DNS-over-TCP connection (a client, or an upstream whose UDP answer came back truncated):
+/// messages framed by a two-byte length (RFC 1035 §4.2.2), buffered both ways.
 final class DNSTCPConnection {
     let fd: FileDescriptor
     let serial: Int
@@ -15,8 +16,8 @@ final class DNSTCPConnection {
 
     var hasPendingOutput: Bool { !output.isEmpty }
 
-    /// Complete queries read so far, or nil when the peer closed or the connection failed.
-    func readQueries() -> [[UInt8]]? {
+    /// Complete messages read so far, or nil when the peer closed or the connection failed.
+    func readMessages() -> [[UInt8]]? {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let count: Int?
@@ -29,20 +30,24 @@ final class DNSTCPConnection {
             if count == 0 { return nil }
             input += chunk[0..<count]
         }
-        var queries: [[UInt8]] = []
+        var messages: [[UInt8]] = []
         var start = 0
         while input.count - start >= 2 {
             let length = Int(input[start]) << 8 | Int(input[start + 1])
             guard input.count - start - 2 >= length else { break }
-            queries.append(Array(input[start + 2..<start + 2 + length]))
+            messages.append(Array(input[start + 2..<start + 2 + length]))
             start += 2 + length
         }
         input.removeFirst(start)
-        return queries
+        return messages
     }
 
-    /// Queues a framed reply and writes what the socket takes; false when the connection failed.
+    /// A peer that pipelines queries but never reads its answers is cut off past this many queued bytes.
+    static let maxPendingOutput = 1 << 18
+
+    /// Queues a framed message and writes what the socket takes; false when the connection failed.
     func send(_ message: [UInt8]) -> Bool {
+        if output.count > Self.maxPendingOutput { return false }
         let length = min(message.count, 65535)
         output += [UInt8(length >> 8), UInt8(length & 0xff)] + message.prefix(length)
         return flush()

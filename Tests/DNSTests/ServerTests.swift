@@ -91,6 +91,13 @@ import Testing
         #expect(upstream.lastQuery()?.edns?.udpPayloadSize == 1232)
         let overTCP = try DNSClient.tcp([.query(id: 78, name: try DNSName("other.example"), type: .a)], to: server.tcpAddress)
         #expect(overTCP.first?.answers.first?.name == (try DNSName("other.example")))
+        // Too large for UDP: a UDP client sees TC, a TCP client gets the whole answer fetched over TCP.
+        let large = try DNSName("large.example")
+        let truncated = try DNSClient.udp(.query(id: 79, name: large, type: .a), to: server.udpAddress)
+        #expect(truncated.flags.truncated && truncated.answers.isEmpty)
+        let full = try DNSClient.tcp([.query(id: 80, name: large, type: .a)], to: server.tcpAddress)
+        #expect(full.first?.answers.count == 40)
+        #expect(full.first?.flags.truncated == false)
     }
 
     @Test func failsWithServerFailureWhenNoUpstreamAnswers() throws {
@@ -121,10 +128,12 @@ import Testing
 }
 
 /// An upstream resolver on 127.0.0.1 that answers every A query with 192.0.2.10 (a documentation address:
-/// it only appears inside answers, nothing is ever sent there).
+/// it only appears inside answers, nothing is ever sent there). Names starting with "large" get 40 answers:
+/// over UDP only a truncated reply, over TCP (same port) the full one.
 final class FakeUpstream: Sendable {
     let address: DnsSocketAddress
     private let socket: FileDescriptor
+    private let listener: FileDescriptor
     private let stopWriter: FileDescriptor
     private let thread: pthread_t
     private let received: QueryLog
@@ -148,11 +157,12 @@ final class FakeUpstream: Sendable {
     init() throws {
         socket = try DnsSocket.udp(boundTo: DnsSocketAddress(host: "127.0.0.1", port: 0)!)
         address = try DnsSocket.localAddress(of: socket)
+        listener = try DnsSocket.tcpListener(boundTo: address)
         let (stopReader, stopWriter) = try FileDescriptor.pipe()
         self.stopWriter = stopWriter
         let received = QueryLog()
         self.received = received
-        let socket = socket
+        let (socket, listener) = (socket, listener)
         thread = startThread {
             guard let loop = try? EventLoop() else { return }
             var buffer = [UInt8](repeating: 0, count: 65535)
@@ -162,15 +172,33 @@ final class FakeUpstream: Sendable {
                 }) ?? nil {
                     guard let query = try? DNSMessage(decoding: Array(buffer[0..<count])) else { continue }
                     received.record(query)
-                    var response = DNSMessage.response(to: query, code: .noError)
-                    response.answers = [.a(query.questions[0].name, [192, 0, 2, 10], ttl: 30)]
-                    _ = try? DnsSocket.send(response.encoded(), on: socket, to: client)
+                    _ = try? DnsSocket.send(Self.answer(query).encoded(limit: 512), on: socket, to: client)
                 }
+            }
+            try? loop.register(listener) { _ in
+                guard let connection = (try? DnsSocket.accept(listener)) ?? nil else { return }
+                defer { connection.closeQuietly() }
+                // A fake may block: one small framed query, read whole.
+                try? connection.setNonBlocking(false)
+                try? DnsSocket.setReceiveTimeout(connection, milliseconds: 2000)
+                guard let frame = try? connection.readExactly(2), let body = try? connection.readExactly(Int(frame[0]) << 8 | Int(frame[1])),
+                      let query = try? DNSMessage(decoding: body) else { return }
+                received.record(query)
+                let response = Self.answer(query).encoded()
+                try? connection.writeAll([UInt8(response.count >> 8), UInt8(response.count & 0xff)] + response)
             }
             try? loop.register(stopReader) { _ in loop.stop() }
             try? loop.run()
             stopReader.closeQuietly()
         }
+    }
+
+    static func answer(_ query: DNSMessage) -> DNSMessage {
+        var response = DNSMessage.response(to: query, code: .noError)
+        let name = query.questions[0].name
+        let count = name.key.hasPrefix("large") ? 40 : 1
+        response.answers = (0..<count).map { .a(name, [192, 0, 2, 10 + UInt8($0)], ttl: 30) }
+        return response
     }
 
     func lastQuery() -> DNSMessage? { received.latest() }
@@ -180,5 +208,20 @@ final class FakeUpstream: Sendable {
         pthread_join(thread, nil)
         stopWriter.closeQuietly()
         socket.closeQuietly()
+        listener.closeQuietly()
+    }
+}
+
+extension FileDescriptor {
+    func readExactly(_ count: Int) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: count)
+        while result.count < count {
+            let want = count - result.count
+            let got = try buffer.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if got == 0 { throw Errno(EPIPE, call: "read", subject: "fake upstream connection") }
+            result += buffer[0..<got]
+        }
+        return result
     }
 }
