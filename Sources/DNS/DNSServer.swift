@@ -17,6 +17,19 @@ public final class DNSServer {
         forwarder = UpstreamForwarder(upstreams: upstreams, timeoutMilliseconds: upstreamTimeoutMilliseconds)
     }
 
+    /// Binds a UDP socket and a listening TCP socket on the same address and port; port 0 takes the port
+    /// the kernel picks for UDP. The supervisor calls this inside the container's netns with 127.0.0.11:53.
+    public static func bindSockets(_ address: DnsSocketAddress) throws(Errno) -> (udp: FileDescriptor, tcp: FileDescriptor) {
+        let udp = try DnsSocket.udp(boundTo: address)
+        do {
+            let tcp = try DnsSocket.tcpListener(boundTo: try DnsSocket.localAddress(of: udp))
+            return (udp, tcp)
+        } catch {
+            udp.closeQuietly()
+            throw error
+        }
+    }
+
     /// Serves on `udp` (a bound datagram socket) and `tcp` (a listening stream socket) from `loop`.
     /// Both are made non-blocking; the caller keeps ownership and closes them after `detach`.
     public func attach(udp: FileDescriptor, tcp: FileDescriptor, to loop: EventLoop) throws(Errno) {
@@ -101,7 +114,9 @@ public final class DNSServer {
     private func service(_ key: Int32, _ events: EventLoop.Events) {
         guard let connection = connections[key] else { return }
         if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-            guard let queries = connection.readMessages() else { return close(key) }
+            guard let (queries, open) = connection.readMessages() else { return close(key) }
+            // A client that closed its side still gets the answers that can be given now.
+            defer { if !open { close(key) } }
             for query in queries {
                 handle(query, limit: nil) { [weak self, weak connection] response in
                     guard let self, let connection, self.connections[key] === connection else { return }

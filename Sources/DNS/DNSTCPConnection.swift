@@ -16,10 +16,12 @@ final class DNSTCPConnection {
 
     var hasPendingOutput: Bool { !output.isEmpty }
 
-    /// Complete messages read so far, or nil when the peer closed or the connection failed.
-    func readMessages() -> [[UInt8]]? {
+    /// Complete messages read so far and whether the peer may send more (false once it closed its side);
+    /// nil when the connection failed. Messages that arrived together with the close are still returned.
+    func readMessages() -> (messages: [[UInt8]], open: Bool)? {
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
+        var open = true
+        while open {
             let count: Int?
             do {
                 count = try chunk.withUnsafeMutableBytes { (raw) throws(Errno) in try DnsSocket.read(fd, into: raw) }
@@ -27,7 +29,7 @@ final class DNSTCPConnection {
                 return nil
             }
             guard let count else { break }
-            if count == 0 { return nil }
+            if count == 0 { open = false }
             input += chunk[0..<count]
         }
         var messages: [[UInt8]] = []
@@ -39,7 +41,7 @@ final class DNSTCPConnection {
             start += 2 + length
         }
         input.removeFirst(start)
-        return messages
+        return (messages, open)
     }
 
     /// A peer that pipelines queries but never reads its answers is cut off past this many queued bytes.

@@ -103,10 +103,12 @@ final class UpstreamForwarder {
                 if !connection.hasPendingOutput { try? loop.modify(connection.fd, for: .readable) }
             }
             guard events.contains(.readable) || events.contains(.hangup) || events.contains(.error) else { return }
-            guard let messages = connection.readMessages() else { return giveUp(key, with: truncated, on: loop) }
+            guard let (messages, open) = connection.readMessages() else { return giveUp(key, with: truncated, on: loop) }
             if let answer = messages.first(where: { matches($0, entry.request.query) }) {
                 _ = finish(key, on: loop)
                 entry.request.reply(answer)
+            } else if !open {
+                giveUp(key, with: truncated, on: loop)
             }
         }
     }

@@ -23,6 +23,7 @@ import Testing
         try register()
         let server = try RunningServer(table: directory, networks: ["app"])
         defer { server.stop() }
+        #expect(server.udpAddress == server.tcpAddress && server.udpAddress.port != 0)
         let web = try DNSClient.udp(.query(id: 100, name: try DNSName("web"), type: .a), to: server.udpAddress)
         #expect(web.id == 100 && web.flags.isResponse)
         #expect(web.answers.count == 2)

@@ -39,8 +39,7 @@ final class RunningServer: Sendable {
     init(table directory: String, networks: [String], upstreams: [DnsSocketAddress] = [],
          upstreamTimeoutMilliseconds: Int = 2000) throws {
         let loopback = DnsSocketAddress(host: "127.0.0.1", port: 0)!
-        udp = try DnsSocket.udp(boundTo: loopback)
-        tcp = try DnsSocket.tcpListener(boundTo: loopback)
+        (udp, tcp) = try DNSServer.bindSockets(loopback)
         udpAddress = try DnsSocket.localAddress(of: udp)
         tcpAddress = try DnsSocket.localAddress(of: tcp)
         let (stopReader, stopWriter) = try FileDescriptor.pipe()
