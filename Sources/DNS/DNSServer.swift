@@ -10,6 +10,7 @@ public final class DNSServer {
     private var connections: [Int32: DNSTCPConnection] = [:]
     /// Accepted connections beyond this close the oldest one, so idle clients cannot exhaust descriptors.
     public var maxConnections = 64
+    private var nextSerial = 0
     private var buffer = [UInt8](repeating: 0, count: 65535)
 
     public init(resolver: Resolver, upstreams: [DnsSocketAddress], upstreamTimeoutMilliseconds: Int = 2000) {
@@ -56,7 +57,8 @@ public final class DNSServer {
     }
 
     /// Answers one query's bytes; the reply arrives through `reply`, at once or after forwarding.
-    func handle(_ bytes: [UInt8], limit: Int?, reply: @escaping ([UInt8]) -> Void) {
+    /// UDP replies are cut to the size the client accepts; TCP replies never are.
+    func handle(_ bytes: [UInt8], overUDP: Bool, reply: @escaping ([UInt8]) -> Void) {
         let query: DNSMessage
         do {
             query = try DNSMessage(decoding: bytes)
@@ -71,10 +73,10 @@ public final class DNSServer {
         if query.flags.isResponse { return }
         switch resolver.resolve(query) {
         case .answer(let response):
-            reply(response.encoded(limit: limit.map { _ in query.udpResponseLimit } ?? 65535))
+            reply(overUDP ? response.encoded(limit: query.udpResponseLimit) : response.encoded())
         case .forward:
             guard let loop = attached?.loop else { return }
-            forwarder.forward(query, bytes: bytes, wantsFullAnswer: limit == nil, on: loop, reply: reply)
+            forwarder.forward(query, bytes: bytes, wantsFullAnswer: !overUDP, on: loop, reply: reply)
         }
     }
 
@@ -84,7 +86,7 @@ public final class DNSServer {
         for _ in 0..<64 {
             let received = try? buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try DnsSocket.receive(on: udp, into: raw) }
             guard let (count, client) = received ?? nil else { return }
-            handle(Array(buffer[0..<count]), limit: DNSMessage.classicUDPLimit) { response in
+            handle(Array(buffer[0..<count]), overUDP: true) { response in
                 _ = try? DnsSocket.send(response, on: udp, to: client)
             }
         }
@@ -109,8 +111,6 @@ public final class DNSServer {
         }
     }
 
-    private var nextSerial = 0
-
     private func service(_ key: Int32, _ events: EventLoop.Events) {
         guard let connection = connections[key] else { return }
         if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
@@ -118,7 +118,7 @@ public final class DNSServer {
             // A client that closed its side still gets the answers that can be given now.
             defer { if !open { close(key) } }
             for query in queries {
-                handle(query, limit: nil) { [weak self, weak connection] response in
+                handle(query, overUDP: false) { [weak self, weak connection] response in
                     guard let self, let connection, self.connections[key] === connection else { return }
                     if !connection.send(response) { self.close(key) } else { self.watchWrites(key) }
                 }
