@@ -1,1 +1,0 @@
-// DNSTests: suites land with the module they test.
