@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // layer 8
         .executableTarget(name: "swcompose", dependencies: ["CLI", "Supervisor", "Linux"]),
-        .executableTarget(name: "swcompose-bench", dependencies: ["CLI", "Compose", "Linux"]),
+        .executableTarget(name: "swcompose-bench", dependencies: ["CLI", "Compose", "DNS", "Network", "Linux"]),
 
         // Fast, unprivileged suites.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

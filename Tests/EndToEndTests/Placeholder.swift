@@ -1,1 +1,0 @@
-// EndToEndTests: suites land with the module they test.
