@@ -7,11 +7,6 @@ enum HostFiles {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR
     }
 
-    static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
     static func read(_ path: String) throws(LoadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotRead(path: path, reason: lastErrorText()) }
@@ -31,12 +26,6 @@ enum HostFiles {
             }
             bytes.append(contentsOf: chunk[0..<count])
         }
-    }
-
-    static func currentDirectory() -> String {
-        guard let pointer = getcwd(nil, 0) else { return "/" }
-        defer { free(pointer) }
-        return String(cString: pointer)
     }
 
     private static func lastErrorText() -> String {

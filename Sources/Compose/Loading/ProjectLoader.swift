@@ -16,7 +16,8 @@ public enum ProjectLoader {
         // `.env` is read before the compose files are known: COMPOSE_FILE may come from it.
         var environment = options.environment
         let envDirectory = explicitDirectory ?? firstFile.map(PathText.directory(of:)) ?? cwd
-        let envFiles = options.envFiles.isEmpty
+        let useDefaultEnvFile = options.envFiles.isEmpty && !isTrue(options.environment["COMPOSE_DISABLE_ENV_FILE"])
+        let envFiles = useDefaultEnvFile
             ? defaultEnvFile(in: envDirectory).map { [$0] } ?? []
             : options.envFiles.map { PathText.absolute($0, from: cwd) }
         add(try DotEnvFiles.read(envFiles, shell: options.environment), to: &environment)
@@ -24,7 +25,7 @@ public enum ProjectLoader {
         let files = try ConfigFileLocator.locate(files: options.files, environment: environment, start: cwd)
         let projectDirectory = explicitDirectory
             ?? files.first(where: { $0 != "-" }).map(PathText.directory(of:)) ?? cwd
-        if options.envFiles.isEmpty, projectDirectory != envDirectory, let dotEnv = defaultEnvFile(in: projectDirectory) {
+        if useDefaultEnvFile, projectDirectory != envDirectory, let dotEnv = defaultEnvFile(in: projectDirectory) {
             add(try DotEnvFiles.read([dotEnv], shell: environment), to: &environment)
         }
 
@@ -55,6 +56,11 @@ public enum ProjectLoader {
             : flags
         var seen = Set<String>()
         return listed.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Go's `strconv.ParseBool` truths, as compose reads `COMPOSE_DISABLE_ENV_FILE`.
+    private static func isTrue(_ value: String?) -> Bool {
+        ["1", "t", "T", "true", "TRUE", "True"].contains(value ?? "")
     }
 
     private static func defaultEnvFile(in directory: String) -> String? {

@@ -22,6 +22,8 @@ struct ServiceEnvironment {
         let envFiles = service["env_file"]
         let written = service["environment"]
         guard envFiles != nil || written != nil else { return service }
+        // A scalar `environment` is a type error the model reports; leave it as written.
+        if let written, written.scalar != nil, !written.isNull { return service }
 
         var pairs: [Node.Pair] = []
         if let envFiles {
@@ -51,7 +53,9 @@ struct ServiceEnvironment {
 
     /// One `env_file` entry: a path, or `{path, required, format}`.
     private func read(envFile entry: Node, at path: KeyPath) throws -> [(key: String, value: String)] {
-        let file = entry.scalar ?? entry["path"]?.scalar ?? ""
+        guard let file = entry.scalar ?? entry["path"]?.scalar, !file.isEmpty else {
+            throw ComposeError(entry, path.description, "env_file entry needs a path")
+        }
         let required = entry["required"]?.bool ?? true
         let raw = entry["format"]?.scalar == "raw"
         let absolute = PathText.absolute(file, from: projectDirectory)

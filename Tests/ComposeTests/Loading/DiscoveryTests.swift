@@ -74,3 +74,14 @@ import Testing
             == "invalid project name \"-x\" (from COMPOSE_PROJECT_NAME): \(rule)")
     }
 }
+
+@Suite struct DotEnvControlTests {
+    @Test func composeVariablesMayComeFromDotEnv() throws {
+        let document = try LoadingFixtures.load(in: "dotenvcontrol", environment: [:])
+        let directory = LoadingFixtures.path("dotenvcontrol")
+        #expect(document.configFiles == ["\(directory)/base.yml", "\(directory)/dev.yml"])
+        #expect(document.projectName == "controlled")
+        #expect(document.activeProfiles == ["dev", "debug"])
+        #expect(document.root.text("services.app.environment.MODE") == "dev")
+    }
+}

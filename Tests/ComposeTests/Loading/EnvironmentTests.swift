@@ -12,6 +12,13 @@ import YAML
         #expect(document.environment["NGINX_TAG"] == "shell")
     }
 
+    @Test func dotEnvCanBeDisabled() throws {
+        let document = try LoadingFixtures.load(in: "webstack", files: ["compose.yaml"],
+                                                environment: ["COMPOSE_DISABLE_ENV_FILE": "true", "DB_PASSWORD": "x"])
+        #expect(document.environment["WEB_PORT"] == nil)
+        #expect(document.root.text("services.web.image") == "nginx:1.27")
+    }
+
     @Test func envFileOptionReplacesDotEnv() throws {
         let document = try LoadingFixtures.load(in: "webstack", files: ["compose.yaml"]) { options in
             options.envFiles = ["app.env", ".env"]
