@@ -18,7 +18,7 @@ struct DocumentAssembler {
                 var document = try interpolate(document, scope: scope)
                 document = try applyIncludes(document, file: source.path, scope: scope, chain: includeChain + [source.path])
                 document = try applyExtends(document, file: source.path, scope: scope)
-                merged = try NodeMerger.mergeMappings(merged, document, at: KeyPath())
+                merged = try NodeMerger.mergeMappings(merged, document, at: DocumentPath())
             }
         }
         return ResetTags.strip(SequenceUnicity.apply(merged))
@@ -39,14 +39,14 @@ struct DocumentAssembler {
         var document = document
         document.kind = .mapping((document.pairs ?? []).filter { $0.key.scalar != "include" })
         for (index, entry) in ListForms.sequence(include).enumerated() {
-            let path = include.sequence == nil ? KeyPath("include") : KeyPath("include").appending(index)
+            let path = include.sequence == nil ? DocumentPath("include") : DocumentPath("include").appending(index)
             let imported = try loadInclude(entry, at: path, scope: scope, chain: chain)
             document = try importResources(imported, into: document)
         }
         return document
     }
 
-    private mutating func loadInclude(_ entry: Node, at path: KeyPath, scope: ProjectScope, chain: [String]) throws -> Node {
+    private mutating func loadInclude(_ entry: Node, at path: DocumentPath, scope: ProjectScope, chain: [String]) throws -> Node {
         let pathNode = entry.scalar != nil ? entry : entry["path"]
         let files = ListForms.sequence(pathNode ?? .null()).compactMap(\.scalar).map { PathText.absolute($0, from: scope.directory) }
         guard let main = files.first else { throw ComposeError(entry, path.description, "include requires a path") }
@@ -96,7 +96,7 @@ struct DocumentAssembler {
                 }
                 pairs.append(pair)
             }
-            document = replacing(section, in: document, with: Node(.mapping(pairs), mark: existing?.mark ?? imported.mark))
+            document = document.settingValue(Node(.mapping(pairs), mark: existing?.mark ?? imported.mark), for: section)
         }
         return document
     }
@@ -112,14 +112,14 @@ struct DocumentAssembler {
             let service = try resolveExtends(name, in: services, file: file, scope: scope, chain: [(file, name)])
             resolved.append(Node.Pair(key: pair.key, value: service))
         }
-        return replacing("services", in: document, with: Node(.mapping(resolved), mark: services.mark))
+        return document.settingValue(Node(.mapping(resolved), mark: services.mark), for: "services")
     }
 
     private mutating func resolveExtends(_ name: String, in services: Node, file: String, scope: ProjectScope,
                                          chain: [(file: String, service: String)]) throws -> Node {
         guard let service = services[name] else { return .null() }
         guard let extends = service["extends"] else { return service }
-        let path = KeyPath("services", name, "extends")
+        let path = DocumentPath("services", name, "extends")
         guard let reference = extends.scalar ?? extends["service"]?.scalar, !reference.isEmpty else {
             throw ComposeError(extends, path.description, "extends requires a service name")
         }
@@ -144,14 +144,14 @@ struct DocumentAssembler {
         }
         let base = try resolveExtends(reference, in: baseServices, file: baseFile, scope: scope,
                                       chain: chain + [(baseFile, reference)])
-        var merged = try NodeMerger.merge(base, service, at: KeyPath("services", name))
+        var merged = try NodeMerger.merge(base, service, at: DocumentPath("services", name))
         merged.kind = .mapping((merged.pairs ?? []).filter { $0.key.scalar != "extends" })
         merged.mark = service.mark
         return merged
     }
 
     /// The services of another file named by `extends.file`: interpolated, merged and rebased, read once.
-    private mutating func extendedServices(_ file: String, scope: ProjectScope, node: Node, path: KeyPath) throws -> Node {
+    private mutating func extendedServices(_ file: String, scope: ProjectScope, node: Node, path: DocumentPath) throws -> Node {
         if let cached = extendedFiles[file] { return cached }
         let source: ComposeSource
         do {
@@ -161,7 +161,7 @@ struct DocumentAssembler {
         }
         var merged = Node(.mapping([]))
         for document in source.documents {
-            merged = try NodeMerger.mergeMappings(merged, try interpolate(document, scope: scope), at: KeyPath())
+            merged = try NodeMerger.mergeMappings(merged, try interpolate(document, scope: scope), at: DocumentPath())
         }
         let rebase = PathRebase(from: scope.directory, to: PathText.directory(of: file))
         let services = Node(.mapping((merged["services"]?.pairs ?? []).map { Node.Pair(key: $0.key, value: rebase.service($0.value)) }))

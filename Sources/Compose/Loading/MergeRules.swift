@@ -17,7 +17,7 @@ enum MergeRule {
     /// IPAM pools merge by `subnet`.
     case ipamConfig
 
-    static func rule(for path: KeyPath) -> MergeRule? {
+    static func rule(for path: DocumentPath) -> MergeRule? {
         for (pattern, rule) in table where path.matches(pattern) { return rule }
         return nil
     }
@@ -53,7 +53,7 @@ enum MergeRule {
 enum EntryIdentity {
     case keyBeforeEquals, port, mountTarget, device, secret(defaultDirectory: String), envFile, text
 
-    static func identity(for path: KeyPath) -> EntryIdentity? {
+    static func identity(for path: DocumentPath) -> EntryIdentity? {
         for (pattern, identity) in table where path.matches(pattern) { return identity }
         return nil
     }

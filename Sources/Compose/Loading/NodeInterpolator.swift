@@ -7,7 +7,7 @@ struct NodeInterpolator {
 
     init(environment: [String: String]) { self.environment = environment }
 
-    mutating func interpolate(_ node: Node, path: KeyPath = KeyPath()) throws(ComposeError) -> Node {
+    mutating func interpolate(_ node: Node, path: DocumentPath = DocumentPath()) throws(ComposeError) -> Node {
         var node = node
         switch node.kind {
         case .scalar(let text, let style):
@@ -54,7 +54,7 @@ struct NodeInterpolator {
 }
 
 /// A position inside the document for messages: `services.web.ports[1]`.
-struct KeyPath: CustomStringConvertible, Sendable, Equatable {
+struct DocumentPath: CustomStringConvertible, Sendable, Equatable {
     var components: [Component] = []
 
     enum Component: Sendable, Equatable {
@@ -64,13 +64,13 @@ struct KeyPath: CustomStringConvertible, Sendable, Equatable {
 
     init(_ keys: String...) { components = keys.map(Component.key) }
 
-    func appending(_ key: String) -> KeyPath {
+    func appending(_ key: String) -> DocumentPath {
         var copy = self
         copy.components.append(.key(key))
         return copy
     }
 
-    func appending(_ index: Int) -> KeyPath {
+    func appending(_ index: Int) -> DocumentPath {
         var copy = self
         copy.components.append(.index(index))
         return copy

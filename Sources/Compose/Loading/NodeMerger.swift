@@ -6,7 +6,7 @@ enum NodeMerger {
     static let resetTag = "!reset"
     static let overrideTag = "!override"
 
-    static func merge(_ base: Node, _ other: Node, at path: KeyPath) throws(ComposeError) -> Node {
+    static func merge(_ base: Node, _ other: Node, at path: DocumentPath) throws(ComposeError) -> Node {
         if other.tag == overrideTag { return ResetTags.strip(other) }
         if let rule = MergeRule.rule(for: path) { return try merge(base, other, at: path, by: rule) }
         if other.isNull { return base }
@@ -22,7 +22,7 @@ enum NodeMerger {
         }
     }
 
-    static func mergeMappings(_ base: Node, _ other: Node, at path: KeyPath) throws(ComposeError) -> Node {
+    static func mergeMappings(_ base: Node, _ other: Node, at path: DocumentPath) throws(ComposeError) -> Node {
         var pairs = base.pairs ?? []
         for pair in other.pairs ?? [] {
             let key = pair.key.scalar ?? ""
@@ -40,7 +40,7 @@ enum NodeMerger {
         return Node(.mapping(pairs), mark: base.mark)
     }
 
-    private static func merge(_ base: Node, _ other: Node, at path: KeyPath, by rule: MergeRule) throws(ComposeError) -> Node {
+    private static func merge(_ base: Node, _ other: Node, at path: DocumentPath, by rule: MergeRule) throws(ComposeError) -> Node {
         switch rule {
         case .replace:
             return ResetTags.strip(other)
@@ -72,7 +72,7 @@ enum NodeMerger {
     }
 
     /// IPAM pools with the same subnet merge; new subnets are added.
-    private static func mergePools(_ base: Node, _ other: Node, at path: KeyPath) throws(ComposeError) -> Node {
+    private static func mergePools(_ base: Node, _ other: Node, at path: DocumentPath) throws(ComposeError) -> Node {
         var pools = base.sequence ?? []
         for pool in other.sequence ?? [] {
             if let index = pools.firstIndex(where: { $0["subnet"]?.scalar == pool["subnet"]?.scalar }) {

@@ -16,10 +16,10 @@ struct PathRebase {
     func document(_ root: Node) -> Node {
         guard !isIdentity else { return root }
         var root = root
-        if let services = root["services"] { root = replacing("services", in: root, with: eachValue(of: services, service)) }
+        if let services = root["services"] { root = root.settingValue(eachValue(of: services, service), for: "services") }
         for section in ["configs", "secrets"] {
             guard let definitions = root[section] else { continue }
-            root = replacing(section, in: root, with: eachValue(of: definitions) { update($0, "file", path) })
+            root = root.settingValue(eachValue(of: definitions) { update($0, "file", path) }, for: section)
         }
         return root
     }
@@ -29,7 +29,7 @@ struct PathRebase {
         var node = node
         if let build = node["build"] {
             let rebased = build.scalar != nil ? context(build) : update(build, "context", context)
-            node = replacing("build", in: node, with: update(rebased, "additional_contexts") { eachValue(of: $0, context) })
+            node = node.settingValue(update(rebased, "additional_contexts") { eachValue(of: $0, context) }, for: "build")
         }
         node = update(node, "env_file") { files in
             guard let items = files.sequence else { return path(files) }
@@ -83,6 +83,6 @@ struct PathRebase {
 
     private func update(_ node: Node, _ key: String, _ transform: (Node) -> Node) -> Node {
         guard let value = node[key] else { return node }
-        return replacing(key, in: node, with: transform(value))
+        return node.settingValue(transform(value), for: key)
     }
 }

@@ -39,7 +39,7 @@ public enum ProjectLoader {
         var assembler = DocumentAssembler(stdin: options.stdinData)
         var root = try assembler.assemble(sources, scope: scope, includeChain: [])
         root = try ServiceEnvironment(projectDirectory: projectDirectory, environment: environment).resolve(root)
-        root = replacing("name", in: root, with: Node(.scalar(projectName, .plain), mark: root["name"]?.mark ?? root.mark))
+        root = root.settingValue(Node(.scalar(projectName, .plain), mark: root["name"]?.mark ?? root.mark), for: "name")
 
         let document = ComposeDocument(root: root, projectName: projectName, workingDirectory: projectDirectory,
                                        configFiles: files, environment: environment,
@@ -74,7 +74,7 @@ public enum ProjectLoader {
     }
 }
 
-extension String {
+private extension String {
     func trimmed() -> String {
         String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }

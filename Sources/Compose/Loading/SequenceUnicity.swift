@@ -3,7 +3,7 @@ import YAML
 /// After a merge, two entries with the same identity (same port, same mount target, ...) collapse into the
 /// later one, kept at the earlier one's place, as compose-go's `EnforceUnicity` does.
 enum SequenceUnicity {
-    static func apply(_ node: Node, path: KeyPath = KeyPath()) -> Node {
+    static func apply(_ node: Node, path: DocumentPath = DocumentPath()) -> Node {
         var node = node
         switch node.kind {
         case .scalar:

@@ -11,13 +11,13 @@ struct ServiceEnvironment {
         guard let services = root["services"], let pairs = services.pairs else { return root }
         var resolved: [Node.Pair] = []
         for pair in pairs {
-            let path = KeyPath("services", pair.key.scalar ?? "")
+            let path = DocumentPath("services", pair.key.scalar ?? "")
             resolved.append(Node.Pair(key: pair.key, value: try resolve(service: pair.value, at: path)))
         }
-        return replacing("services", in: root, with: Node(.mapping(resolved), mark: services.mark))
+        return root.settingValue(Node(.mapping(resolved), mark: services.mark), for: "services")
     }
 
-    private func resolve(service: Node, at path: KeyPath) throws -> Node {
+    private func resolve(service: Node, at path: DocumentPath) throws -> Node {
         guard service.pairs != nil else { return service }
         let envFiles = service["env_file"]
         let written = service["environment"]
@@ -48,11 +48,11 @@ struct ServiceEnvironment {
         var result = service
         result.kind = .mapping((service.pairs ?? []).filter { $0.key.scalar != "env_file" })
         let environmentNode = Node(.mapping(pairs), mark: written?.mark ?? envFiles?.mark ?? service.mark)
-        return replacing("environment", in: result, with: environmentNode)
+        return result.settingValue(environmentNode, for: "environment")
     }
 
     /// One `env_file` entry: a path, or `{path, required, format}`.
-    private func read(envFile entry: Node, at path: KeyPath) throws -> [(key: String, value: String)] {
+    private func read(envFile entry: Node, at path: DocumentPath) throws -> [(key: String, value: String)] {
         guard let file = entry.scalar ?? entry["path"]?.scalar, !file.isEmpty else {
             throw ComposeError(entry, path.description, "env_file entry needs a path")
         }
@@ -85,17 +85,4 @@ struct ServiceEnvironment {
             pairs.append(Node.Pair(key: Node(.scalar(key, .plain), mark: keyMark), value: value))
         }
     }
-}
-
-/// The mapping `node` with `key`'s value replaced (or appended when absent).
-func replacing(_ key: String, in node: Node, with value: Node) -> Node {
-    var node = node
-    var pairs = node.pairs ?? []
-    if let index = pairs.firstIndex(where: { $0.key.scalar == key }) {
-        pairs[index].value = value
-    } else {
-        pairs.append(Node.Pair(key: .string(key, mark: value.mark, style: .plain), value: value))
-    }
-    node.kind = .mapping(pairs)
-    return node
 }

@@ -5,7 +5,7 @@ import YAML
 @Suite struct MergeTests {
     func merge(_ base: String, _ other: String) throws -> Node {
         let merged = try NodeMerger.mergeMappings(try parseYAML(base, file: "base.yml"), try parseYAML(other, file: "over.yml"),
-                                                  at: KeyPath())
+                                                  at: DocumentPath())
         return ResetTags.strip(SequenceUnicity.apply(merged))
     }
 
