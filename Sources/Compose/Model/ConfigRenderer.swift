@@ -35,7 +35,7 @@ public enum ConfigRenderer {
     /// The JSON shape differs from the YAML one where Go's encoders differ: top-level keys sorted,
     /// `command`/`entrypoint` always present, `x-*` only at top level, empty struct fields printed.
     static func jsonTree(_ project: Project) -> Node {
-        var top = project.node.keyedPairs.filter { !$0.key.hasPrefix("x-") || true }.map { ($0.key, $0.value) }
+        var top = project.node.keyedPairs.map { ($0.key, $0.value) }
         for index in top.indices {
             switch top[index].0 {
             case "services":
@@ -66,28 +66,14 @@ public enum ConfigRenderer {
             }
             node = replacing("deploy", filled, in: node)
         }
-        if let volumes = node["volumes"]?.sequence {
-            node = replacing("volumes", .list(volumes.map(jsonBindOptions), at: node["volumes"]!.mark), in: node)
+        if let develop = node["develop"], let watch = develop["watch"]?.sequence {
+            let triggers = Node.list(watch.map { trigger in
+                trigger["exec"] != nil ? trigger : inserting("exec", .map([("command", .literal("null", at: trigger.mark))], at: trigger.mark),
+                                                            into: trigger, after: ["path", "action", "target"])
+            }, at: develop.mark)
+            node = replacing("develop", replacing("watch", triggers, in: develop), in: node)
         }
         return node
-    }
-
-    /// Go prints `create_host_path` in JSON only when false (an inverted `omitzero`).
-    static func jsonBindOptions(_ mount: Node) -> Node {
-        guard let bind = mount["bind"], case .mapping(var pairs) = bind.kind else {
-            if mount["type"]?.scalar == "bind" {
-                return inserting("bind", .map([("create_host_path", .boolean(false, at: mount.mark))], at: mount.mark), into: mount,
-                                 after: ["type", "source", "target", "read_only", "consistency"])
-            }
-            return mount
-        }
-        if let index = pairs.firstIndex(where: { $0.key.scalar == "create_host_path" }) {
-            pairs.remove(at: index)
-        } else {
-            let at = pairs.firstIndex { $0.key.scalar == "recursive" } ?? pairs.endIndex
-            pairs.insert(Node.Pair(key: .text("create_host_path", at: bind.mark), value: .boolean(false, at: bind.mark)), at: at)
-        }
-        return replacing("bind", Node(.mapping(pairs), mark: bind.mark), in: mount)
     }
 
     static func withoutExtensions(_ node: Node) -> Node {

@@ -5,7 +5,7 @@ enum Normalizer {
     static func value(_ node: Node, _ type: FieldType, _ path: String, _ context: NormalizeContext) throws(ComposeError) -> Node {
         switch type {
         case .any:
-            return node
+            return typed(node)
         case .string:
             return .text(try scalarText(node, type, path), at: node.mark)
         case .stringOrNumber:
@@ -90,7 +90,7 @@ enum Normalizer {
         var extensions: [(String, Node)] = []
         for (key, keyNode, item) in source.keyedPairs {
             if key.hasPrefix("x-") && schema.allowsExtensions {
-                extensions.append((key, item))
+                extensions.append((key, typed(item)))
                 continue
             }
             guard let field = schema.field(key) else {
@@ -107,6 +107,18 @@ enum Normalizer {
         try schema.finish?(&pairs, source, path, context)
         pairs += extensions.sorted { $0.0 < $1.0 }
         return .map(pairs, at: node.mark)
+    }
+
+    /// A free-form value with every plain scalar that is not null, a boolean or a number marked as a string.
+    static func typed(_ node: Node) -> Node {
+        switch node.kind {
+        case .scalar(let value, .plain):
+            if node.isNull { return .literal("null", at: node.mark) }
+            return node.bool != nil || node.double != nil ? node : .text(value, at: node.mark)
+        case .scalar: return node
+        case .sequence(let items): return .list(items.map(typed), at: node.mark)
+        case .mapping(let pairs): return Node(.mapping(pairs.map { Node.Pair(key: $0.key, value: typed($0.value)) }), mark: node.mark)
+        }
     }
 
     /// `labels`/`environment`-style values: list of `KEY=value` or a mapping, sorted by key.

@@ -53,7 +53,7 @@ public struct Project: Sendable, Equatable {
         volumes = Self.resources(normalised["volumes"], project: name, source: root["volumes"])
         secrets = Self.resources(normalised["secrets"], project: name, source: root["secrets"])
         configs = Self.resources(normalised["configs"], project: name, source: root["configs"])
-        extensions = Dictionary(root.keyedPairs.filter { $0.key.hasPrefix("x-") }.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        extensions = Dictionary(root.keyedPairs.filter { $0.key.hasPrefix("x-") }.map { ($0.key, Normalizer.typed($0.value)) }, uniquingKeysWith: { a, _ in a })
         node = .literal("null", at: root.mark)
 
         try ProjectValidator(project: self).validate()
