@@ -1,1 +1,0 @@
-// ComposeTests: suites land with the module they test.
