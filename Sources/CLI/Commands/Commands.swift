@@ -2,6 +2,7 @@
 enum Commands {
     static let all: [CommandSpec] = [
         VersionCommand.spec,
+        ConfigCommand.spec,
         CompletionCommand.spec,
     ].sorted { $0.name < $1.name }
 
