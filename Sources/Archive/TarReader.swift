@@ -118,7 +118,8 @@ public final class TarReader: ByteSource {
             if !prefix.isEmpty { path = prefix + "/" + path }
         }
         var isDirectory = kind == .directory
-        if kind == .regular && path.hasSuffix("/") { isDirectory = true }
+        // Pre-POSIX archives mark directories only by a trailing slash on a NUL-typed entry.
+        if block[TarHeader.typeFlag] == 0 && path.hasSuffix("/") { isDirectory = true }
         return TarEntry(
             path: path,
             kind: isDirectory ? .directory : kind,

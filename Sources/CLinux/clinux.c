@@ -35,7 +35,8 @@ char **clinux_environ(void) { return environ; }
 
 /* ---- Archive/Images (images branch) ---- */
 int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) {
-    struct open_how how = { .flags = (unsigned long long)flags, .mode = (unsigned long long)mode,
+    struct open_how how = { .flags = (unsigned long long)flags,
+                            .mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? (unsigned long long)mode : 0,
                             .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
