@@ -32,3 +32,12 @@ int clinux_move_mount(int from_dfd, const char *from_path, int to_dfd, const cha
     return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
 }
 char **clinux_environ(void) { return environ; }
+
+/* ---- Archive/Images (images branch) ---- */
+int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) {
+    struct open_how how = { .flags = (unsigned long long)flags,
+                            .mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? (unsigned long long)mode : 0,
+                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+/* ---- end Archive/Images ---- */

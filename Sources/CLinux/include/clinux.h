@@ -69,4 +69,10 @@ static inline dev_t clinux_makedev(unsigned int major, unsigned int minor) { ret
 static inline unsigned int clinux_major(dev_t dev) { return major(dev); }
 static inline unsigned int clinux_minor(dev_t dev) { return minor(dev); }
 
+/* ---- Archive/Images (images branch): in-root path resolution for safe extraction. ---- */
+#include <linux/openat2.h>
+/* openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: every step, symlinks included, must stay under dirfd. */
+int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode);
+/* ---- end Archive/Images ---- */
+
 #endif

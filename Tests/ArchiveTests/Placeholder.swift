@@ -1,1 +1,0 @@
-// ArchiveTests: suites land with the module they test.

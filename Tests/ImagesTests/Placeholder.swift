@@ -1,1 +1,0 @@
-// ImagesTests: suites land with the module they test.
