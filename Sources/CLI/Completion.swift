@@ -16,6 +16,10 @@ enum Completion {
     static func bash(_ commands: [CommandSpec]) -> String {
         var cases = ""
         for command in commands {
+            if !command.subcommands.isEmpty {
+                cases += "    \(command.name)) opts=\"\(command.subcommands.map(\.word).joined(separator: " "))\" ;;\n"
+                continue
+            }
             cases += "    \(command.name)) opts=\"\(words(command.options + [.flag("help", "")]).joined(separator: " "))\" ;;\n"
         }
         return """

@@ -43,6 +43,8 @@ public struct CommandSpec: Sendable {
     /// Positional arguments as shown in the usage line, e.g. `[SERVICE...]`.
     public let arguments: String
     public let options: [OptionSpec]
+    /// `image ls`, `image rm`, ...: the first argument picks one; its name includes the parent's.
+    public let subcommands: [CommandSpec]
     public let run: @Sendable (Invocation) async throws -> Int32
 
     public init(_ name: String, _ summary: String, arguments: String = "", options: [OptionSpec] = [],
@@ -51,8 +53,21 @@ public struct CommandSpec: Sendable {
         self.summary = summary
         self.arguments = arguments
         self.options = options
+        self.subcommands = []
         self.run = run
     }
+
+    public init(_ name: String, _ summary: String, subcommands: [CommandSpec]) {
+        self.name = name
+        self.summary = summary
+        self.arguments = "COMMAND"
+        self.options = []
+        self.subcommands = subcommands
+        self.run = { _ in 1 }
+    }
+
+    /// The last word of the name, as typed after the parent command.
+    var word: Substring { name.split(separator: " ").last ?? Substring(name) }
 
     var usage: String {
         "Usage:  swcompose \(name) [OPTIONS]" + (arguments.isEmpty ? "" : " \(arguments)")

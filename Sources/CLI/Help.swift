@@ -2,6 +2,10 @@
 enum Help {
     static func render(_ command: CommandSpec) -> String {
         var text = command.usage + "\n\n" + command.summary + "\n"
+        if !command.subcommands.isEmpty {
+            let width = (command.subcommands.map(\.word.count).max() ?? 0) + 2
+            text += "\nCommands:\n" + command.subcommands.map { "  " + String($0.word).padding(width) + $0.summary + "\n" }.joined()
+        }
         let options = command.options + [.flag("help", short: "h", "Show help")]
         text += "\nOptions:\n" + table(options)
         return text

@@ -26,12 +26,21 @@ public enum SwcomposeCommand {
                 Console.out(Help.renderTop(commands))
                 return globalOptions.flag("help") ? 0 : 1
             }
-            guard let command = commands.first(where: { $0.name == name }) else {
+            guard var command = commands.first(where: { $0.name == name }) else {
                 throw UsageError(message: "unknown command: \"\(name)\"\nRun 'swcompose --help' for the list of commands.", command: nil)
             }
+            var words = rest.dropFirst()
+            while !command.subcommands.isEmpty {
+                guard let word = words.first, let sub = command.subcommands.first(where: { $0.word == word }) else {
+                    Console.out(Help.render(command))
+                    return words.first == nil || words.first == "--help" || words.first == "-h" ? 0 : 1
+                }
+                command = sub
+                words = words.dropFirst()
+            }
             let parser = ArgumentParser(specs: command.options + [.flag("help", short: "h", "Show help")],
-                                        command: name, stopAtPositional: Commands.stopsAtPositional.contains(name))
-            let (options, positionals) = try parser.parse(rest.dropFirst())
+                                        command: command.name, stopAtPositional: Commands.stopsAtPositional.contains(command.name))
+            let (options, positionals) = try parser.parse(words)
             if options.flag("help") {
                 Console.out(Help.render(command))
                 return 0
@@ -42,7 +51,7 @@ public enum SwcomposeCommand {
             return try await command.run(invocation)
         } catch let error as UsageError {
             Console.err(error.message + "\n")
-            if let name = error.command, let command = commands.first(where: { $0.name == name }) {
+            if let name = error.command, let command = Commands.find(name) {
                 Console.err("\n" + command.usage + "\n\nRun 'swcompose \(name) --help' for more information.\n")
             }
             return 1

@@ -3,8 +3,14 @@ enum Commands {
     static let all: [CommandSpec] = [
         VersionCommand.spec,
         ConfigCommand.spec,
+        ImageCommand.spec,
         CompletionCommand.spec,
     ].sorted { $0.name < $1.name }
+
+    /// A command or subcommand by its full name ("image ls").
+    static func find(_ name: String) -> CommandSpec? {
+        (all + all.flatMap(\.subcommands)).first { $0.name == name }
+    }
 
     /// Commands whose trailing arguments belong to a container command, not to swcompose.
     static let stopsAtPositional: Set<String> = ["exec", "run"]
