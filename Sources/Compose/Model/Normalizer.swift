@@ -44,7 +44,7 @@ enum Normalizer {
             if node.sequence != nil { return try value(node, .stringList, path, context) }
             return .list([.text(try scalarText(node, type, path), at: node.mark)], at: node.mark)
         case .command:
-            if node.isNull { return .literal("null", at: node.mark) }
+            if node.isNull { return .literal("", at: node.mark) }
             if node.sequence != nil { return try value(node, .stringList, path, context) }
             let text = try scalarText(node, type, path)
             do {
@@ -100,7 +100,8 @@ enum Normalizer {
         }
         var pairs: [(String, Node)] = []
         for field in schema.fields where !field.hidden {
-            guard let item = values[field.key] else { continue }
+            // An empty plain scalar is Go's nil (e.g. `command: null`): never printed.
+            guard let item = values[field.key], item.style != .plain || item.scalar != "" else { continue }
             if item.isEmptyValue && !field.keepZero { continue }
             pairs.append((field.key, item))
         }
