@@ -110,7 +110,7 @@ enum Normalizer {
         return .map(pairs, at: node.mark)
     }
 
-    /// A free-form value with every plain scalar that is not null, a boolean or a number marked as a string.
+    /// A free-form value (extensions) with every plain scalar that is not null, a boolean or a number marked as a string.
     static func typed(_ node: Node) -> Node {
         switch node.kind {
         case .scalar(let value, .plain):
@@ -118,7 +118,10 @@ enum Normalizer {
             return node.bool != nil || node.double != nil ? node : .text(value, at: node.mark)
         case .scalar: return node
         case .sequence(let items): return .list(items.map(typed), at: node.mark)
-        case .mapping(let pairs): return Node(.mapping(pairs.map { Node.Pair(key: $0.key, value: typed($0.value)) }), mark: node.mark)
+        case .mapping(let pairs):
+            // Go decodes free-form mappings into maps, which print with sorted keys.
+            let sorted = pairs.sorted { ($0.key.scalar ?? "") < ($1.key.scalar ?? "") }
+            return Node(.mapping(sorted.map { Node.Pair(key: $0.key, value: typed($0.value)) }), mark: node.mark)
         }
     }
 

@@ -80,4 +80,10 @@ import Testing
         #expect(try loadError("services:\n  web:\n    image: a\n    depends_on:\n      db: {condition: ready}\n  db:\n    image: b\n")
             == "compose.yaml:5:23: services.web.depends_on.db.condition: invalid condition \"ready\": must be service_started, service_healthy or service_completed_successfully")
     }
+
+    @Test func conflictingLimits() throws {
+        #expect(try loadError("services:\n  web:\n    image: a\n    mem_limit: 1g\n    deploy:\n      resources:\n        limits: {memory: 512m}\n")
+            == "compose.yaml:4:16: services.web: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'")
+        #expect(throws: Never.self) { try Project(document: document("services:\n  web:\n    image: a\n    cpus: 0.5\n    deploy: {resources: {limits: {cpus: '0.5'}}}\n")) }
+    }
 }
