@@ -35,7 +35,7 @@ enum ComposeSchema {
         Field("cpus", .float),
         Field("cpuset", .string),
         Field("cpu_shares", .int),
-        Field("command", .command),
+        Field("command", .command, keepZero: true),
         Field("configs", .listOf(.object(configReference))),
         Field("container_name", .string),
         Field("credential_spec", .object(credentialSpec)),
@@ -48,7 +48,7 @@ enum ComposeSchema {
         Field("dns_search", .stringOrList),
         Field("dockerfile", .string),
         Field("domainname", .string),
-        Field("entrypoint", .command),
+        Field("entrypoint", .command, keepZero: true),
         Field("provider", .object(provider)),
         Field("environment", .environment),
         Field("env_file", .custom(name: "a string, a sequence or mappings", convert: ShortSyntax.envFiles), hidden: true),
@@ -184,7 +184,7 @@ enum ComposeSchema {
         Field("path", .path), Field("required", .bool, keepZero: true), Field("format", .string),
     ], allowsExtensions: false)
 
-    static let dependency = ObjectSchema("depends_on", [
+    static let dependency = ObjectSchema("dependency", [
         Field("condition", .string), Field("restart", .bool), Field("required", .bool, keepZero: true),
     ], finish: ShortSyntax.dependencyDefaults)
 
@@ -269,24 +269,24 @@ enum ComposeSchema {
         Field("tmpfs", .object(tmpfsOptions)),
         Field("image", .object(imageOptions)),
     ])
-    static let bindOptions = ObjectSchema("bind", [
+    static let bindOptions = ObjectSchema("bind options", [
         Field("selinux", .custom(name: "z or Z", convert: oneOf("selinux", ["z", "Z"]))),
         Field("propagation", .string),
         Field("create_host_path", .bool),
         Field("recursive", .string),
     ])
-    static let volumeOptions = ObjectSchema("volume", [Field("labels", .stringMap), Field("nocopy", .bool), Field("subpath", .string)])
-    static let tmpfsOptions = ObjectSchema("tmpfs", [Field("size", .bytes), Field("mode", .fileMode)])
-    static let imageOptions = ObjectSchema("image", [Field("subpath", .string)])
+    static let volumeOptions = ObjectSchema("volume options", [Field("labels", .stringMap), Field("nocopy", .bool), Field("subpath", .string)])
+    static let tmpfsOptions = ObjectSchema("tmpfs options", [Field("size", .bytes), Field("mode", .int)])
+    static let imageOptions = ObjectSchema("image options", [Field("subpath", .string)])
 
     static let device = ObjectSchema("device", [Field("source", .string), Field("target", .string), Field("permissions", .string)])
 
     static let ulimit = ObjectSchema("ulimit", [Field("soft", .int, keepZero: true), Field("hard", .int, keepZero: true)])
 
-    static let secretReference = ObjectSchema("secret", [
+    static let secretReference = ObjectSchema("service secret", [
         Field("source", .string), Field("target", .string), Field("uid", .string), Field("gid", .string), Field("mode", .fileMode),
     ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.secretTarget)
-    static let configReference = ObjectSchema("config", [
+    static let configReference = ObjectSchema("service config", [
         Field("source", .string), Field("target", .string), Field("uid", .string), Field("gid", .string), Field("mode", .fileMode),
     ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.configReference)
 
@@ -328,6 +328,9 @@ enum ComposeSchema {
     ])
 
     static let legacyExternal = ObjectSchema("external", [Field("name", .string)], allowsExtensions: false)
+
+    /// Every object schema, for the JSON Schema cross-check.
+    static let all: [ObjectSchema] = [project, service, build, develop, watch, hook, blkio, weightDevice, throttleDevice, credentialSpec, provider, extends, envFile, dependency, deploy, updateConfig, resources, resource, deviceRequest, genericResource, discreteResource, restartPolicyObject, placement, placementPreference, healthcheck, logging, serviceNetwork, port, volumeMount, bindOptions, volumeOptions, tmpfsOptions, imageOptions, device, ulimit, secretReference, configReference, network, ipam, ipamPool, volume, fileObject, legacyExternal]
 
     // MARK: - Small converters
 

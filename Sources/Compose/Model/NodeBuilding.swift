@@ -9,7 +9,7 @@ extension Node {
     static func boolean(_ value: Bool, at mark: Mark) -> Node { literal(value ? "true" : "false", at: mark) }
     static func list(_ items: [Node], at mark: Mark) -> Node { Node(.sequence(items), mark: mark) }
     static func map(_ pairs: [(String, Node)], at mark: Mark) -> Node {
-        Node(.mapping(pairs.map { Pair(key: .text($0.0, at: mark), value: $0.1) }), mark: mark)
+        Node(.mapping(pairs.map { Pair(key: .text($0.0, at: $0.1.mark), value: $0.1) }), mark: mark)
     }
 
     /// Go's zero values, which `omitempty` leaves out of compose's output.

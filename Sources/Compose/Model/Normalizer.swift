@@ -44,7 +44,7 @@ enum Normalizer {
             if node.sequence != nil { return try value(node, .stringList, path, context) }
             return .list([.text(try scalarText(node, type, path), at: node.mark)], at: node.mark)
         case .command:
-            if node.isNull { return .literal("null", at: node.mark) }
+            if node.isNull { return .literal("", at: node.mark) }
             if node.sequence != nil { return try value(node, .stringList, path, context) }
             let text = try scalarText(node, type, path)
             do {
@@ -100,7 +100,8 @@ enum Normalizer {
         }
         var pairs: [(String, Node)] = []
         for field in schema.fields where !field.hidden {
-            guard let item = values[field.key] else { continue }
+            // An empty plain scalar is Go's nil (e.g. `command: null`): never printed.
+            guard let item = values[field.key], item.style != .plain || item.scalar != "" else { continue }
             if item.isEmptyValue && !field.keepZero { continue }
             pairs.append((field.key, item))
         }
@@ -109,7 +110,7 @@ enum Normalizer {
         return .map(pairs, at: node.mark)
     }
 
-    /// A free-form value with every plain scalar that is not null, a boolean or a number marked as a string.
+    /// A free-form value (extensions) with every plain scalar that is not null, a boolean or a number marked as a string.
     static func typed(_ node: Node) -> Node {
         switch node.kind {
         case .scalar(let value, .plain):
@@ -117,7 +118,10 @@ enum Normalizer {
             return node.bool != nil || node.double != nil ? node : .text(value, at: node.mark)
         case .scalar: return node
         case .sequence(let items): return .list(items.map(typed), at: node.mark)
-        case .mapping(let pairs): return Node(.mapping(pairs.map { Node.Pair(key: $0.key, value: typed($0.value)) }), mark: node.mark)
+        case .mapping(let pairs):
+            // Go decodes free-form mappings into maps, which print with sorted keys.
+            let sorted = pairs.sorted { ($0.key.scalar ?? "") < ($1.key.scalar ?? "") }
+            return Node(.mapping(sorted.map { Node.Pair(key: $0.key, value: typed($0.value)) }), mark: node.mark)
         }
     }
 

@@ -11,6 +11,7 @@ struct ProjectValidator {
         for service in project.services {
             try checkDependencies(service, enabled)
             try checkReferences(service)
+            try checkLimitConflicts(service)
             if let containerName = service.containerName {
                 let node = service.node["container_name"] ?? service.node
                 if let other = containerNames[containerName] {
@@ -57,6 +58,16 @@ struct ProjectValidator {
                 guard let source = item["source"]?.scalar, table[source] == nil else { continue }
                 throw ComposeError(item, "\(base).\(kind)s[\(index)]", "service \"\(service.name)\" refers to undefined \(kind) \(source)")
             }
+        }
+    }
+
+    /// Service-level limits and `deploy.resources.limits` describe the same thing and must agree.
+    private func checkLimitConflicts(_ service: Service) throws(ComposeError) {
+        let limits = service.node["deploy"]?["resources"]?["limits"]
+        for (key, deployKey) in [("cpus", "cpus"), ("mem_limit", "memory"), ("pids_limit", "pids")] {
+            guard let own = service.node[key], let other = limits?[deployKey], own.scalar != other.scalar else { continue }
+            throw ComposeError(own, "services.\(service.name)",
+                               "can't set distinct values on '\(key)' and 'deploy.resources.limits.\(deployKey)'")
         }
     }
 

@@ -48,7 +48,7 @@ public struct ServiceVolume: Sendable, Hashable {
         noCopy = node["volume"]?["nocopy"]?.bool ?? false
         subpath = node["volume"]?["subpath"]?.scalar ?? node["image"]?["subpath"]?.scalar
         tmpfsSize = node["tmpfs"]?["size"]?.scalar.flatMap { Int64($0) }
-        tmpfsMode = node["tmpfs"]?["mode"]?.scalar.flatMap { Int($0, radix: 8) }
+        tmpfsMode = node["tmpfs"]?["mode"]?.int
     }
 }
 

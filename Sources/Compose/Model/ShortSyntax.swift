@@ -4,7 +4,9 @@ import YAML
 enum ShortSyntax {
     /// `build: ./dir` → `{context: ./dir}`.
     static func build(_ node: Node, _ path: String, _ context: NormalizeContext) throws(ComposeError) -> Node {
-        guard let text = node.scalar, !node.isNull else { throw Normalizer.mismatch(node, .custom(name: "a string or mapping", convert: { n, _, _ in n }), path) }
+        guard let text = node.scalar, !node.isNull else {
+            throw ComposeError(node, path, "must be a string or mapping, got \(node.kindName)")
+        }
         return .map([("context", .text(text, at: node.mark))], at: node.mark)
     }
 

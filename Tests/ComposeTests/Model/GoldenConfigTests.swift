@@ -3,7 +3,7 @@ import Testing
 
 /// Renders each fixture with the model and compares byte for byte with docker compose v2's own output.
 @Suite struct GoldenConfigTests {
-    static let cases = ["full-stack", "build-and-options"]
+    static let cases = ["full-stack", "build-and-options", "app-stack"]
 
     @Test(arguments: cases) func yamlMatchesDockerCompose(_ name: String) throws {
         let project = try Project(document: Fixture.document(name))
@@ -22,7 +22,7 @@ import Testing
     }
 
     // build-and-options differs for `app` (secrets/configs/develop); see the report.
-    @Test(arguments: ["full-stack"]) func configHashMatchesDockerCompose(_ name: String) throws {
+    @Test(arguments: ["full-stack", "app-stack"]) func configHashMatchesDockerCompose(_ name: String) throws {
         let project = try Project(document: Fixture.document(name))
         let expected = try Fixture.expected(name, "expected.hash").split(separator: "\n").map(String.init)
         #expect(ConfigRenderer.hashes(project) == expected)
