@@ -70,12 +70,19 @@ public final class HashingSource: ByteSource {
     public init(_ upstream: ByteSource) { self.upstream = upstream }
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = try upstream.read(into: buffer)
-        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        if finished == nil { hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
         byteCount += Int64(count)
         return count
     }
-    /// "sha256:<hex>" of the bytes read so far.
-    public func digest() -> String { "sha256:" + hasher.finalizeHex() }
+    private var finished: String?
+
+    /// "sha256:<hex>" of everything read; call after the stream is drained. Later reads are not hashed.
+    public func digest() -> String {
+        if let finished { return finished }
+        let value = "sha256:" + hasher.finalizeHex()
+        finished = value
+        return value
+    }
 }
 
 /// Copies everything that passes through it into a descriptor (a blob being stored while it is unpacked).

@@ -23,7 +23,9 @@ struct LayerStore: Sendable {
 
     /// Unpacks a layer blob's tar stream into a temporary directory, verifying the diff-id while extracting,
     /// then publishes it by rename. `source` is the blob's raw (possibly compressed) bytes.
-    func unpack(_ source: ByteSource, expectedDiffID: String?, what: String) throws(ImageError) -> String {
+    func unpack(
+        _ source: ByteSource, expectedDiffID: String?, what: String, beforePublish: () throws(ImageError) -> Void = {}
+    ) throws(ImageError) -> String {
         let temporary = TemporaryName.make(in: images + "/tmp", suffix: "layer")
         do {
             try FileSystem.createDirectory(temporary + "/diff")
@@ -39,6 +41,7 @@ struct LayerStore: Sendable {
             if let expectedDiffID, expectedDiffID != diffID {
                 throw ImageError.digestMismatch(what: "\(what) uncompressed content", expected: expectedDiffID, actual: diffID)
             }
+            try beforePublish()
             try publish(temporary, diffID: diffID)
             return diffID
         } catch {

@@ -32,12 +32,28 @@ struct ReferenceTable: Sendable {
 
 /// Runs `body` holding flock on `path` (created when missing).
 func withFileLock<T>(_ path: String, exclusive: Bool, _ body: () throws(ImageError) -> T) throws(ImageError) -> T {
-    let fd: FileDescriptor
-    do {
-        try FileSystem.createDirectory(FileSystem.parentPath(of: path))
-        fd = try FileDescriptor.open(path, [.readWrite, .create], mode: 0o600)
-        try retryingInterrupts("flock", path) { flock(fd.rawValue, exclusive ? LOCK_EX : LOCK_SH) }
-    } catch { throw .system(what: "lock \(path)", error) }
-    defer { fd.closeQuietly() }
+    let lock = try FileLock(path, exclusive: exclusive)
+    defer { lock.release() }
     return try body()
+}
+
+/// An flock held until `release()`: for async operations that cannot run inside a closure.
+final class FileLock: Sendable {
+    private let fd: FileDescriptor
+
+    init(_ path: String, exclusive: Bool) throws(ImageError) {
+        do {
+            try FileSystem.createDirectory(FileSystem.parentPath(of: path))
+            fd = try FileDescriptor.open(path, [.readWrite, .create], mode: 0o600)
+        } catch { throw .system(what: "lock \(path)", error) }
+        let descriptor = fd
+        do {
+            try retryingInterrupts("flock", path) { flock(descriptor.rawValue, exclusive ? LOCK_EX : LOCK_SH) }
+        } catch {
+            fd.closeQuietly()
+            throw .system(what: "lock \(path)", error)
+        }
+    }
+
+    func release() { fd.closeQuietly() }
 }
