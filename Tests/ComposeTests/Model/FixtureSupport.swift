@@ -28,11 +28,16 @@ enum Fixture {
     /// The environment the expected outputs were generated with (see Fixtures/model/gen.sh).
     static let environment = ["HOME": "/home/user", "B": "fromenv", "FLAG": "f"]
 
-    static func document(_ name: String) throws -> ComposeDocument {
-        let dir = directory(name)
-        let text = try #require(read("\(dir)/compose.yaml"))
+    /// Where `gen.sh` copies a case before asking docker compose for hashes: hashes cover absolute
+    /// paths, so both sides must see the same directory whatever the checkout's location.
+    static func hashDirectory(_ name: String) -> String { "/tmp/swcompose-fixtures/\(name)" }
+
+    static func document(_ name: String, workingDirectory: String? = nil) throws -> ComposeDocument {
+        let source = directory(name)
+        let dir = workingDirectory ?? source
+        let text = try #require(read("\(source)/compose.yaml"))
         let root = try #require(try YAMLParser.parse(text, file: "\(dir)/compose.yaml"))
-        let profiles = (read("\(dir)/profiles") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let profiles = (read("\(source)/profiles") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" })
             .map(String.init).filter { $0 != "--profile" }
         return ComposeDocument(root: root, projectName: "fixture", workingDirectory: dir, configFiles: ["\(dir)/compose.yaml"],
                                environment: environment, activeProfiles: profiles)

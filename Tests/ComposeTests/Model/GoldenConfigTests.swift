@@ -23,7 +23,7 @@ import Testing
 
     // build-and-options differs for `app` (secrets/configs/develop); see the report.
     @Test(arguments: ["full-stack", "app-stack"]) func configHashMatchesDockerCompose(_ name: String) throws {
-        let project = try Project(document: Fixture.document(name))
+        let project = try Project(document: Fixture.document(name, workingDirectory: Fixture.hashDirectory(name)))
         let expected = try Fixture.expected(name, "expected.hash").split(separator: "\n").map(String.init)
         #expect(ConfigRenderer.hashes(project) == expected)
     }

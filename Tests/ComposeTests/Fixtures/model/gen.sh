@@ -9,5 +9,8 @@ for dir in */; do
   run() { (cd "$case" && env -i HOME=/home/user B=fromenv FLAG=f "$R" -f compose.yaml -p fixture $profiles config "$@"); }
   run | sed "s#$abs#\$FIXTURE_DIR#g" > "$case/expected.yaml"
   run --format json | sed "s#$abs#\$FIXTURE_DIR#g" > "$case/expected.json"
-  run --hash '*' > "$case/expected.hash"
+  # Hashes cover absolute paths: compute them from a fixed copy the test names too.
+  fixed=/tmp/swcompose-fixtures/$case
+  rm -rf "$fixed" && mkdir -p "$fixed" && cp -r "$case/." "$fixed/"
+  (cd "$fixed" && env -i HOME=/home/user B=fromenv FLAG=f "$R" -f compose.yaml -p fixture $profiles config --hash '*') > "$case/expected.hash"
 done
