@@ -4,6 +4,7 @@ enum Commands {
         VersionCommand.spec,
         ConfigCommand.spec,
         ImageCommand.spec,
+        PullCommand.spec,
         CompletionCommand.spec,
     ].sorted { $0.name < $1.name }
 
