@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "DNSTests", dependencies: ["DNS", "NetAddress", "Linux"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Linux"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Compose", "YAML"]),
         // Real-kernel suites (root): they set SWCOMPOSE_ROOT, use swc names and clean up.
         .testTarget(name: "LinuxTests", dependencies: ["Linux"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Archive", "Linux"]),
