@@ -32,3 +32,19 @@ int clinux_move_mount(int from_dfd, const char *from_path, int to_dfd, const cha
     return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
 }
 char **clinux_environ(void) { return environ; }
+
+/* ---- network helper: setns into a netns, splice, timerfd ---- */
+int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags) {
+    return splice(fd_in, NULL, fd_out, NULL, len, flags);
+}
+int clinux_timerfd_interval(int milliseconds) {
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (fd < 0) return -1;
+    struct itimerspec spec = {
+        .it_interval = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000 },
+        .it_value = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000 },
+    };
+    if (timerfd_settime(fd, 0, &spec, NULL) < 0) { close(fd); return -1; }
+    return fd;
+}

@@ -70,3 +70,9 @@ static inline unsigned int clinux_major(dev_t dev) { return major(dev); }
 static inline unsigned int clinux_minor(dev_t dev) { return minor(dev); }
 
 #endif
+
+/* ---- network helper (NetNamespace, NetSocket, PortProxy): setns into a netns, splice, timerfd ---- */
+int clinux_setns_net(int fd);
+ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
+static inline unsigned int clinux_splice_nonblock_move(void) { return SPLICE_F_NONBLOCK | SPLICE_F_MOVE; }
+int clinux_timerfd_interval(int milliseconds);
