@@ -39,6 +39,42 @@ func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) thr
     return pid
 }
 
+/// Starts a program in the background with its output on a pipe; returns its pid and the pipe's read end.
+func spawnCapturing(_ arguments: [String]) throws -> (pid: pid_t, output: FileDescriptor) {
+    let pipe = try FileDescriptor.pipe()
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipe.write.rawValue, 1)
+    posix_spawn_file_actions_adddup2(&actions, pipe.write.rawValue, 2)
+    let pid = try spawn(arguments, actions: &actions)
+    pipe.write.closeQuietly()
+    return (pid, pipe.read)
+}
+
+func reap(_ pid: pid_t) {
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+}
+
+/// Runs `loop` until `output` reaches end of file; returns what was read from it.
+func runLoop(_ loop: EventLoop, until output: FileDescriptor) throws -> String {
+    var collected: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    try loop.register(output) { _ in
+        let count = buffer.withUnsafeMutableBytes { read(output.rawValue, $0.baseAddress, $0.count) }
+        if count > 0 {
+            collected += buffer[0..<count]
+        } else if count == 0 || errno != EINTR {
+            loop.unregister(output)
+            loop.stop()
+        }
+    }
+    try loop.run()
+    output.closeQuietly()
+    return String(decoding: collected, as: UTF8.self)
+}
+
 /// A process alone in a fresh network namespace, standing in for a container. Killed by PID on `stop`.
 final class FakeContainer {
     let pid: pid_t
@@ -69,6 +105,14 @@ final class FakeContainer {
     @discardableResult
     func exec(_ arguments: [String]) throws -> (status: Int32, output: String) {
         try run(["timeout", "-s", "KILL", "10", "nsenter", "-t", "\(pid)", "-n"] + arguments)
+    }
+
+    /// Starts a long-running command inside the namespace; kill it by the returned pid.
+    func start(_ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        return try spawn(["nsenter", "-t", "\(pid)", "-n"] + arguments, actions: &actions)
     }
 
     func stop() {
