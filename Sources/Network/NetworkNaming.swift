@@ -14,9 +14,10 @@ public enum NetworkNaming {
     }
 
     /// The link group holding every link of a project, so `down` deletes them with one request.
-    /// Never 0 (the default group of every other link on the host).
+    /// Never 0 (the default group of every other link on the host), and below 2^31 because `ip` parses
+    /// groups as signed numbers.
     public static func linkGroup(project: String) -> UInt32 {
-        let hash = UInt32(truncatingIfNeeded: fnv1a64("swcompose project " + project))
+        let hash = UInt32(truncatingIfNeeded: fnv1a64("swcompose project " + project)) & 0x7fff_ffff
         return hash == 0 ? 1 : hash
     }
 

@@ -116,3 +116,12 @@ import Testing
         }
     }
 }
+
+@Suite struct NetworkBenchmarkSmokeTests {
+    @Test func benchmarkRunsAndCleansUp() throws {
+        let result = try NetworkBenchmark.run(containers: 3)
+        print(result)
+        #expect(result.netlinkMicroseconds > 0 && result.ipCommandMicroseconds > result.netlinkMicroseconds)
+        #expect(try RouteNetlink().links().filter { $0.name.hasPrefix("swc") && $0.group == NetworkNaming.linkGroup(project: "bench\(getpid())") }.isEmpty)
+    }
+}

@@ -19,6 +19,15 @@ import Testing
         while True:
             data, peer = s.recvfrom(100); s.sendto(b"echo:" + data, peer)
         """
+    /// Succeeds once the echo answers inside the namespace.
+    static let waitForEcho = """
+        import socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.1)
+        for _ in range(50):
+            try: s.sendto(b"probe", (sys.argv[1], 7)); s.recvfrom(100); sys.exit(0)
+            except OSError: pass
+        sys.exit(1)
+        """
     static let waitForPort = """
         import socket, sys, time
         for _ in range(50):
@@ -44,6 +53,7 @@ import Testing
         let echo = try container.start(["/usr/bin/python3", "-c", Self.udpEcho])
         defer { for pid in [httpd, echo] { kill(pid, SIGKILL); reap(pid) } }
         #expect(try container.exec(["/usr/bin/python3", "-c", Self.waitForPort, address.description, "80"]).status == 0)
+        #expect(try container.exec(["/usr/bin/python3", "-c", Self.waitForEcho, address.description]).status == 0)
 
         let loop = try EventLoop()
         let proxy = PortProxy(loop: loop)
