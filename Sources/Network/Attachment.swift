@@ -26,6 +26,6 @@ public struct Attachment: Codable, Sendable, Hashable {
     public var mac: MACAddress
     /// Host end of the veth pair, "swc…".
     public var hostLink: String
-    /// The default route's gateway, on the one network that carries it.
-    public var gateway: IPAddress?
+    /// Default-route gateways (one per address family), on the one network that carries the route.
+    public var gateways: [IPAddress]
 }

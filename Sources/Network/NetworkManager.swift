@@ -51,12 +51,12 @@ public final class NetworkManager {
                 let addresses = try ipam.assignAddresses(network: request.network, endpoint: endpoint, requested: request.staticAddresses)
                 let interface = "eth\(position)"
                 let mac = request.mac ?? Self.defaultMAC(for: addresses)
-                let gateway = routed || allocation.isInternal ? nil : allocation.subnets.first?.gateway
+                let gateways = routed || allocation.isInternal ? [] : Self.gateways(of: allocation)
                 let attachment = Attachment(network: allocation.name, endpoint: endpoint, interface: interface, addresses: addresses,
-                                            mac: mac, hostLink: NetworkNaming.hostLinkName(), gateway: gateway)
+                                            mac: mac, hostLink: NetworkNaming.hostLinkName(), gateways: gateways)
                 attachments.append(attachment)
                 try connect(attachment, allocation: allocation, namespace: namespace, container: container)
-                routed = routed || gateway != nil
+                routed = routed || !gateways.isEmpty
             }
         } catch {
             for network in networks.map(\.network) { try? ipam.releaseAddresses(network: network, endpoint: endpoint) }
@@ -103,8 +103,15 @@ public final class NetworkManager {
             }
             for address in attachment.addresses { try container.addAddress(address, index: peer.index, name: attachment.interface) }
             try container.setLink(index: peer.index, up: true, name: attachment.interface)
-            if let gateway = attachment.gateway { try container.addDefaultRoute(gateway: gateway, index: peer.index, name: attachment.interface) }
+            for gateway in attachment.gateways { try container.addDefaultRoute(gateway: gateway, index: peer.index, name: attachment.interface) }
         }
+    }
+
+    /// The first gateway of each address family.
+    static func gateways(of allocation: NetworkAllocation) -> [IPAddress] {
+        let v4 = allocation.subnets.first { $0.subnet.isIPv4 }?.gateway
+        let v6 = allocation.subnets.first { !$0.subnet.isIPv4 }?.gateway
+        return [v4, v6].compactMap { $0 }
     }
 
     /// docker's scheme, 02:42 then the IPv4 address: a reused address keeps its MAC, so neighbours' ARP

@@ -36,8 +36,11 @@ public final class PortProxy {
                 } catch where host == hosts.last && hosts.count > 1 && (error.code == 97 || error.code == 99) {
                     continue  // EAFNOSUPPORT/EADDRNOTAVAIL: the host has no IPv6; IPv4 alone serves.
                 }
+                do throws(Errno) { hostPort = try InetSocket.localAddress(listener).port } catch {
+                    listener.closeQuietly()
+                    throw error
+                }
                 listeners.append(listener)
-                hostPort = try InetSocket.localAddress(listener).port
                 bound.append(BoundPort(hostIP: host, hostPort: hostPort, published: port))
                 if port.transport == .tcp {
                     try loop.register(listener) { [unowned self] _ in self.acceptAll(listener, backend: backend) }
@@ -49,6 +52,12 @@ public final class PortProxy {
                 }
             }
         } catch {
+            // All or nothing: a port published on 0.0.0.0 but not on :: would confuse `ps` and `port`.
+            for listener in listeners.suffix(bound.count) {
+                loop.unregister(listener)
+                listener.closeQuietly()
+            }
+            listeners.removeLast(bound.count)
             throw .system(context: "publish port \(port.hostIP?.description ?? "*"):\(port.hostPort) -> \(port.containerPort)/\(port.transport.rawValue)", error)
         }
         return bound

@@ -28,7 +28,7 @@ import Testing
 
         #expect(aLinks.first?.addresses.first?.description == "10.213.1.2/24")
         #expect(bLinks.first?.addresses.first?.description == "10.213.1.50/24")
-        #expect(aLinks.first?.gateway?.description == "10.213.1.1")
+        #expect(aLinks.first?.gateways.map(\.description) == ["10.213.1.1"])
         #expect(aLinks.first?.mac.description == "02:42:0a:d5:01:02")
         #expect(try a.exec(["ip", "route", "show", "default"]).output.contains("via 10.213.1.1 dev eth0"))
         #expect(try a.exec(["ip", "-o", "link", "show", "lo"]).output.contains("UP"))
@@ -98,9 +98,51 @@ import Testing
         defer { container.stop() }
         let attachment = try #require(try manager.attach(endpoint: "db-1", namespace: container.namespace,
                                                          networks: [EndpointRequest(network: spec.name)]).first)
-        #expect(attachment.gateway == nil)
+        #expect(attachment.gateways.isEmpty)
         #expect(try container.exec(["ip", "route", "show", "default"]).output.isEmpty)
         #expect(try container.exec(["ip", "-o", "link", "show", "eth0"]).output.contains("mtu 1400"))
+    }
+
+    @Test func dualStackNetworkRoutesBothFamilies() throws {
+        let state = temporaryStateRoot()
+        defer { try? FileSystem.removeTree(state.path) }
+        let project = uniqueName("v6")
+        let manager = try NetworkManager(stateRoot: state.root)
+        defer { try? manager.deleteLinks(project: project) }
+        let spec = NetworkSpec(name: "\(project)_default", project: project, enableIPv6: true,
+                               ipam: [IPAMConfig(subnet: CIDR("10.213.7.0/24"))])
+        try manager.create(spec)
+        let container = try FakeContainer()
+        defer { container.stop() }
+        let attachment = try #require(try manager.attach(endpoint: "web-1", namespace: container.namespace,
+                                                         networks: [EndpointRequest(network: spec.name)]).first)
+        let v6 = try #require(attachment.addresses.first { !$0.isIPv4 })
+        #expect(attachment.gateways.count == 2)
+        #expect(try container.exec(["ip", "-6", "addr", "show", "dev", "eth0"]).output.contains(v6.description))
+        #expect(try container.exec(["ip", "-6", "route", "show", "default"]).output.contains("via \(attachment.gateways[1])"))
+        #expect(try container.exec(["busybox", "ping", "-c1", "-W2", attachment.gateways[1].description]).status == 0)
+    }
+
+    @Test func vethPeerByPIDAndHostListings() throws {
+        let host = try RouteNetlink()
+        let bridge = "swcq\(getpid() % 100_000)"
+        try host.createBridge(name: bridge, mtu: 1450)
+        defer { try? host.deleteLink(name: bridge) }
+        let bridgeIndex = try #require(try host.link(named: bridge)?.index)
+        try host.addAddress(CIDR("10.213.8.1/24")!, index: bridgeIndex, name: bridge)
+        let container = try FakeContainer()
+        defer { container.stop() }
+        let hostEnd = NetworkNaming.hostLinkName()
+        try host.createVeth(VethRequest(hostName: hostEnd, peerName: "eth3", peerNamespace: .pid(container.pid), masterIndex: bridgeIndex,
+                                        mtu: 1450, peerMAC: MACAddress("02:42:0a:d5:08:09")))
+        defer { try? host.deleteLink(name: hostEnd) }
+        let bridgeLink = try #require(try host.links().first { $0.name == bridge })
+        #expect(bridgeLink.kind == "bridge" && bridgeLink.mtu == 1450 && bridgeLink.isUp)
+        #expect(try host.link(named: hostEnd)?.kind == "veth")
+        #expect(try host.addresses().contains { $0.index == bridgeIndex && $0.address.description == "10.213.8.1/24" })
+        #expect(try host.routes().contains { $0.destination.description == "10.213.8.0/24" && $0.outputIndex == bridgeIndex })
+        let peer = try container.exec(["ip", "-o", "link", "show", "eth3"]).output
+        #expect(peer.contains("02:42:0a:d5:08:09") && peer.contains("mtu 1450"))
     }
 
     @Test func errorsNameTheOperationAndLink() throws {
