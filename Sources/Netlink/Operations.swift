@@ -1,3 +1,4 @@
+import Glibc
 import Linux
 import NetAddress
 
@@ -32,7 +33,7 @@ extension RouteNetlink {
 
     /// Deletes every link in `group` with one request. Group 0 is every ordinary link on the host: refused.
     public func deleteLinks(group: UInt32) throws(Errno) {
-        guard group != 0 else { throw Errno(22 /* EINVAL */, call: "delete links", subject: "group 0 (the default group)") }
+        guard group != 0 else { throw Errno(EINVAL, call: "delete links", subject: "group 0 (the default group)") }
         try execute(RouteRequest.deleteLinks(group: group), "delete links", "group \(group)")
     }
 
@@ -40,7 +41,7 @@ extension RouteNetlink {
     public func link(named name: String) throws(Errno) -> LinkInfo? {
         do {
             return LinkInfo(try get(RouteRequest.getLink(name: name), "get link", name))
-        } catch let error where error.code == 19 /* ENODEV */ {
+        } catch let error where error.code == ENODEV {
             return nil
         }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Linux
 
 /// An rtnetlink connection bound to one network namespace: sends requests, waits for acks, collects dumps.
@@ -34,7 +35,7 @@ public final class RouteNetlink {
     /// Sends a get request for one object and returns its reply.
     public func get(_ request: NetlinkRequest, _ operation: String, _ subject: String) throws(Errno) -> NetlinkMessage {
         guard let reply = try transact(request, operation, subject, until: .firstReply).first else {
-            throw Errno(61 /* ENODATA */, call: operation, subject: subject)
+            throw Errno(ENODATA, call: operation, subject: subject)
         }
         return reply
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Linux
 import NetAddress
 import Netlink
@@ -14,7 +15,7 @@ public enum Bridge {
                 try host.createBridge(name: name, mtu: allocation.mtu, group: allocation.group)
                 link = try host.link(named: name)
             }
-            guard let link else { throw Errno(19 /* ENODEV */, call: "get link", subject: name) }
+            guard let link else { throw Errno(ENODEV, call: "get link", subject: name) }
             let present = Set(try host.addresses().filter { $0.index == link.index }.map(\.address))
             for subnet in allocation.subnets where !present.contains(subnet.gatewayCIDR) {
                 try host.addAddress(subnet.gatewayCIDR, index: link.index, name: name)
@@ -27,7 +28,7 @@ public enum Bridge {
     public static func remove(_ allocation: NetworkAllocation, host: RouteNetlink) throws(NetworkError) {
         do {
             try host.deleteLink(name: allocation.bridge)
-        } catch where error.code == 19 /* ENODEV */ {
+        } catch where error.code == ENODEV {
             return
         } catch {
             throw .system(context: "remove bridge \(allocation.bridge) of network \(allocation.name)", error)
@@ -37,7 +38,7 @@ public enum Bridge {
     static func index(of allocation: NetworkAllocation, host: RouteNetlink) throws(NetworkError) -> Int32 {
         let link = try wrapping("find bridge \(allocation.bridge)") { () throws(Errno) in try host.link(named: allocation.bridge) }
         guard let link else {
-            throw .system(context: "network \(allocation.name) has no bridge \(allocation.bridge); run up again", Errno(19, call: "get link", subject: allocation.bridge))
+            throw .system(context: "network \(allocation.name) has no bridge \(allocation.bridge); run up again", Errno(ENODEV, call: "get link", subject: allocation.bridge))
         }
         return link.index
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Linux
 import NetAddress
 import Netlink
@@ -75,7 +76,7 @@ public final class NetworkManager {
         let group = NetworkNaming.linkGroup(project: project)
         do {
             try host.deleteLinks(group: group)
-        } catch where error.code == 19 /* ENODEV: nothing in the group */ {
+        } catch where error.code == ENODEV /* nothing in the group */ {
             return
         } catch {
             throw .system(context: "delete links of project \(project)", error)
@@ -88,7 +89,7 @@ public final class NetworkManager {
         } catch let error as Errno {
             throw .system(context: "enter network namespace of \(endpoint)", error)
         } catch {
-            throw .system(context: "enter network namespace of \(endpoint): \(error)", Errno(5, call: "setns"))
+            throw .system(context: "enter network namespace of \(endpoint): \(error)", Errno(EIO, call: "setns"))
         }
     }
 
@@ -99,7 +100,7 @@ public final class NetworkManager {
                 hostName: attachment.hostLink, peerName: attachment.interface, peerNamespace: .descriptor(namespace.rawValue),
                 masterIndex: bridge, mtu: allocation.mtu, peerMAC: attachment.mac, group: allocation.group))
             guard let peer = try container.link(named: attachment.interface) else {
-                throw Errno(19, call: "get link", subject: attachment.interface)
+                throw Errno(ENODEV, call: "get link", subject: attachment.interface)
             }
             for address in attachment.addresses { try container.addAddress(address, index: peer.index, name: attachment.interface) }
             try container.setLink(index: peer.index, up: true, name: attachment.interface)

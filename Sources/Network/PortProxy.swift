@@ -1,3 +1,4 @@
+import Glibc
 import Linux
 import NetAddress
 
@@ -33,8 +34,8 @@ public final class PortProxy {
                 let listener: FileDescriptor
                 do throws(Errno) {
                     listener = try InetSocket.listener(SocketAddress(address: host.bytes, port: hostPort), kind)
-                } catch where host == hosts.last && hosts.count > 1 && (error.code == 97 || error.code == 99) {
-                    continue  // EAFNOSUPPORT/EADDRNOTAVAIL: the host has no IPv6; IPv4 alone serves.
+                } catch where host == hosts.last && hosts.count > 1 && (error.code == EAFNOSUPPORT || error.code == EADDRNOTAVAIL) {
+                    continue  // The host has no IPv6: IPv4 alone serves.
                 }
                 do throws(Errno) { hostPort = try InetSocket.localAddress(listener).port } catch {
                     listener.closeQuietly()
