@@ -41,3 +41,19 @@ int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) 
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 /* ---- end Archive/Images ---- */
+
+/* ---- network helper: setns into a netns, splice, timerfd ---- */
+int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags) {
+    return splice(fd_in, NULL, fd_out, NULL, len, flags);
+}
+int clinux_timerfd_interval(int milliseconds) {
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (fd < 0) return -1;
+    struct itimerspec spec = {
+        .it_interval = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000 },
+        .it_value = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000 },
+    };
+    if (timerfd_settime(fd, 0, &spec, NULL) < 0) { close(fd); return -1; }
+    return fd;
+}

@@ -76,3 +76,9 @@ int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode);
 /* ---- end Archive/Images ---- */
 
 #endif
+
+/* ---- network helper (NetNamespace, NetSocket, PortProxy): setns into a netns, splice, timerfd ---- */
+int clinux_setns_net(int fd);
+ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
+static inline unsigned int clinux_splice_nonblock_move(void) { return SPLICE_F_NONBLOCK | SPLICE_F_MOVE; }
+int clinux_timerfd_interval(int milliseconds);

@@ -1,1 +1,0 @@
-// NetAddressTests: suites land with the module they test.

@@ -1,1 +1,0 @@
-// NetlinkTests: suites land with the module they test.

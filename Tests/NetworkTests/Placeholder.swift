@@ -1,1 +1,0 @@
-// NetworkTests: suites land with the module they test.
