@@ -113,7 +113,7 @@ enum ComposeSchema {
         Field("pre_start", .listOf(.object(hook))),
         Field("post_start", .listOf(.object(hook))),
         Field("pre_stop", .listOf(.object(hook))),
-    ])
+    ], finish: ImplicitDependencies.add)
 
     static let build = ObjectSchema("build", [
         Field("context", .string),
