@@ -44,6 +44,11 @@ public struct Service: Sendable, Equatable {
         node.kind = .mapping(pairs)
     }
 
+    mutating func remove(_ key: String) {
+        guard case .mapping(let pairs) = node.kind else { return }
+        node.kind = .mapping(pairs.filter { $0.key.scalar != key })
+    }
+
     // MARK: - Typed views
 
     public var image: String? { node["image"]?.scalar }
