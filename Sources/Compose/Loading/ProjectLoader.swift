@@ -45,7 +45,7 @@ public enum ProjectLoader {
         let document = ComposeDocument(root: root, projectName: projectName, workingDirectory: projectDirectory,
                                        configFiles: files, environment: environment,
                                        activeProfiles: activeProfiles(options.profiles, environment),
-                                       requestedServices: options.requestedServices)
+                                       requestedServices: options.requestedServices, interpolated: options.interpolate)
         return (document, assembler.warnings)
     }
 

@@ -5,11 +5,15 @@ import YAML
 public enum ConfigRenderer {
     public enum Format: Sendable { case yaml, json }
 
+    /// Interpolated values are literal: their `$` is written `$$` so the output reads back as the same
+    /// compose file (docker compose escapes the rendered text, YAML and JSON alike).
     public static func render(_ project: Project, format: Format = .yaml) -> String {
-        switch format {
-        case .yaml: return YAMLEmitter.emit(project.node)
-        case .json: return JSONWriter.write(jsonTree(project), indented: true)
+        let text = switch format {
+        case .yaml: YAMLEmitter.emit(project.node)
+        case .json: JSONWriter.write(jsonTree(project), indented: true)
         }
+        guard project.interpolated, text.contains("$") else { return text }
+        return text.split(separator: "$", omittingEmptySubsequences: false).joined(separator: "$$")
     }
 
     /// `--services`: enabled services, sorted.

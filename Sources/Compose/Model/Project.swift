@@ -16,6 +16,8 @@ public struct Project: Sendable, Equatable {
     public var extensions: [String: Node]
     /// The normalised document as docker compose prints it (`config`).
     public var node: Node
+    /// Whether values went through interpolation (see `ComposeDocument.interpolated`).
+    public var interpolated: Bool
 
     public init(document: ComposeDocument) throws(ComposeError) {
         let root = document.root
@@ -25,6 +27,7 @@ public struct Project: Sendable, Equatable {
         try Self.validateProjectName(document.projectName, root)
         name = document.projectName
         workingDirectory = document.workingDirectory
+        interpolated = document.interpolated
         let context = NormalizeContext(workingDirectory: document.workingDirectory, environment: document.environment)
         guard let servicesNode = root["services"], !servicesNode.isNull else {
             throw ComposeError(root, "", "no service is defined: a compose file needs a services mapping")
