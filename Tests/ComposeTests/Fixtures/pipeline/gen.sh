@@ -10,6 +10,7 @@ cd "$(dirname "$0")" || exit 1
 [ $# -gt 0 ] || set -- $(for d in */; do echo "${d%/}"; done)
 
 for case in "$@"; do
+  [ -f "$case/args" ] || continue
   globals="" services=""
   set -f; set -- $(cat "$case/args"); set +f
   while [ $# -gt 0 ]; do
