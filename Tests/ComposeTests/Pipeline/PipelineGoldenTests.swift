@@ -3,7 +3,7 @@ import Testing
 
 /// Whole-pipeline `config` output compared byte for byte with docker compose v2's.
 @Suite struct PipelineGoldenTests {
-    static let cases = ["webstack", "monorepo", "interpolation", "anchors", "overrides", "selected"]
+    static let cases = ["webstack", "monorepo", "interpolation", "anchors", "overrides", "selected", "resources"]
 
     @Test(arguments: cases) func yamlMatchesDockerCompose(_ name: String) throws {
         let fixture = PipelineFixture(name: name)
