@@ -17,9 +17,12 @@ public struct ComposeDocument: Sendable {
     public var activeProfiles: [String]
     /// Services named on the command line: they turn on their own profiles.
     public var requestedServices: [String]
+    /// False after `--no-interpolate`: `$` in values is still compose syntax, not a literal dollar.
+    public var interpolated: Bool
 
     public init(root: Node, projectName: String, workingDirectory: String, configFiles: [String],
-                environment: [String: String], activeProfiles: [String] = [], requestedServices: [String] = []) {
+                environment: [String: String], activeProfiles: [String] = [], requestedServices: [String] = [],
+                interpolated: Bool = true) {
         self.root = root
         self.projectName = projectName
         self.workingDirectory = workingDirectory
@@ -27,6 +30,7 @@ public struct ComposeDocument: Sendable {
         self.environment = environment
         self.activeProfiles = activeProfiles
         self.requestedServices = requestedServices
+        self.interpolated = interpolated
     }
 }
 

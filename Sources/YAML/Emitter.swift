@@ -2,8 +2,9 @@
 /// sequences indented under their key).
 ///
 /// Scalars: a `.plain` scalar is written verbatim (numbers, booleans, `null`); any quoted style marks a
-/// string, written plain when that reads back as the same string, double-quoted otherwise, and as a
-/// literal block when it spans lines.
+/// string, written plain when that reads back as the same string, as a literal block when it spans
+/// lines, and otherwise quoted as go-yaml does: double quotes for text that would read back as another
+/// type or needs escapes, single quotes for the rest (`'a: b'`).
 public enum YAMLEmitter {
     public static func emit(_ node: Node) -> String {
         var out = ""
@@ -62,7 +63,7 @@ public enum YAMLEmitter {
 
     private static func keyText(_ key: Node) -> String {
         guard let text = key.scalar else { return "?" }
-        return needsQuotes(text) ? doubleQuoted(text) : text
+        return quoted(text)
     }
 
     private static func scalarText(_ node: Node, indent: Int) -> String {
@@ -71,7 +72,19 @@ public enum YAMLEmitter {
         if value.contains("\n") && !value.hasPrefix(" ") && value.unicodeScalars.allSatisfy({ $0 == "\n" || $0.value >= 0x20 }) {
             return literalBlock(value, indent: indent)
         }
-        return needsQuotes(value) ? doubleQuoted(value) : value
+        return quoted(value)
+    }
+
+    private static func quoted(_ text: String) -> String {
+        guard needsQuotes(text) else { return text }
+        if text.isEmpty || looksTyped(text) || text.unicodeScalars.contains(where: needsEscape) { return doubleQuoted(text) }
+        return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+
+    /// Characters a YAML scalar can only hold as a double-quoted escape (controls, BOM, Unicode line breaks).
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0xFEFF || scalar.value == 0x85
+            || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     private static func literalBlock(_ value: String, indent: Int) -> String {
@@ -96,7 +109,7 @@ public enum YAMLEmitter {
             if text.hasPrefix("---") { return true }
         }
         if text.contains(": ") || text.contains(" #") { return true }
-        return text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0xFEFF }
+        return text.unicodeScalars.contains(where: needsEscape)
     }
 
     /// Words and numbers YAML 1.1 or 1.2 would resolve to a non-string.
@@ -128,9 +141,14 @@ public enum YAMLEmitter {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
+            case "\u{85}": out += "\\N"
+            case "\u{2028}": out += "\\L"
+            case "\u{2029}": out += "\\P"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     out += "\\x" + hex(scalar.value, width: 2)
+                } else if scalar.value == 0xFEFF {
+                    out += "\\uFEFF"
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

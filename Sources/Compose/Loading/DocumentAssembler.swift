@@ -5,8 +5,14 @@ import YAML
 struct DocumentAssembler {
     var stdin: [UInt8]?
     private(set) var warnings: [LoadWarning] = []
-    /// Services of files named by `extends.file`, already interpolated and rebased, by absolute path.
-    private var extendedFiles: [String: Node] = [:]
+    /// Services of files named by `extends.file`, already interpolated and rebased, by absolute path and
+    /// the directory they were rebased to (an included project extending the same file sees other paths).
+    private var extendedFiles: [ExtendedFile: Node] = [:]
+
+    private struct ExtendedFile: Hashable {
+        var path: String
+        var projectDirectory: String
+    }
 
     init(stdin: [UInt8]?) { self.stdin = stdin }
 
@@ -152,7 +158,8 @@ struct DocumentAssembler {
 
     /// The services of another file named by `extends.file`: interpolated, merged and rebased, read once.
     private mutating func extendedServices(_ file: String, scope: ProjectScope, node: Node, path: DocumentPath) throws -> Node {
-        if let cached = extendedFiles[file] { return cached }
+        let key = ExtendedFile(path: file, projectDirectory: scope.directory)
+        if let cached = extendedFiles[key] { return cached }
         let source: ComposeSource
         do {
             source = try ComposeSource.read(file, stdin: stdin)
@@ -165,7 +172,7 @@ struct DocumentAssembler {
         }
         let rebase = PathRebase(from: scope.directory, to: PathText.directory(of: file))
         let services = Node(.mapping((merged["services"]?.pairs ?? []).map { Node.Pair(key: $0.key, value: rebase.service($0.value)) }))
-        extendedFiles[file] = services
+        extendedFiles[key] = services
         return services
     }
 }

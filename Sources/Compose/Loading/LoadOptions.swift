@@ -15,6 +15,9 @@ public struct LoadOptions: Sendable {
     public var requestedServices: [String]
     /// `--no-interpolate` turns this off: `$` text stays as written.
     public var interpolate: Bool
+    /// false keeps each service's `env_file` list instead of folding the files into `environment`
+    /// (compose's `WithoutEnvironmentResolution`, which `config --hash` uses).
+    public var resolveEnvironment: Bool
     /// The directory the command runs in; relative `-f` and discovery start here.
     public var workingDirectory: String
     /// The process environment; it wins over `.env` values.
@@ -23,7 +26,7 @@ public struct LoadOptions: Sendable {
     public init(files: [String] = [], stdinData: [UInt8]? = nil, projectName: String? = nil,
                 projectDirectory: String? = nil, envFiles: [String] = [], profiles: [String] = [],
                 requestedServices: [String] = [], interpolate: Bool = true,
-                workingDirectory: String, environment: [String: String]) {
+                resolveEnvironment: Bool = true, workingDirectory: String, environment: [String: String]) {
         self.files = files
         self.stdinData = stdinData
         self.projectName = projectName
@@ -32,6 +35,7 @@ public struct LoadOptions: Sendable {
         self.profiles = profiles
         self.requestedServices = requestedServices
         self.interpolate = interpolate
+        self.resolveEnvironment = resolveEnvironment
         self.workingDirectory = workingDirectory
         self.environment = environment
     }

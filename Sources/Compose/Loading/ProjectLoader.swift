@@ -38,13 +38,14 @@ public enum ProjectLoader {
         let scope = ProjectScope(directory: projectDirectory, environment: environment, interpolate: options.interpolate)
         var assembler = DocumentAssembler(stdin: options.stdinData)
         var root = try assembler.assemble(sources, scope: scope, includeChain: [])
-        root = try ServiceEnvironment(projectDirectory: projectDirectory, environment: environment).resolve(root)
+        root = try ServiceEnvironment(projectDirectory: projectDirectory, environment: environment,
+                                      readsEnvFiles: options.resolveEnvironment).resolve(root)
         root = root.settingValue(Node(.scalar(projectName, .plain), mark: root["name"]?.mark ?? root.mark), for: "name")
 
         let document = ComposeDocument(root: root, projectName: projectName, workingDirectory: projectDirectory,
                                        configFiles: files, environment: environment,
                                        activeProfiles: activeProfiles(options.profiles, environment),
-                                       requestedServices: options.requestedServices)
+                                       requestedServices: options.requestedServices, interpolated: options.interpolate)
         return (document, assembler.warnings)
     }
 

@@ -2,10 +2,12 @@ import YAML
 
 /// Folds each service's `env_file`s into its `environment` mapping, as `docker compose config` shows it:
 /// later files win over earlier ones, `environment` wins over all, and a bare name takes its value from
-/// the interpolation environment (staying null when that does not set it either).
+/// the interpolation environment (staying null when that does not set it either). Without `readsEnvFiles`
+/// only bare names are resolved and `env_file` stays in the service.
 struct ServiceEnvironment {
     var projectDirectory: String
     var environment: [String: String]
+    var readsEnvFiles = true
 
     func resolve(_ root: Node) throws -> Node {
         guard let services = root["services"], let pairs = services.pairs else { return root }
@@ -19,7 +21,7 @@ struct ServiceEnvironment {
 
     private func resolve(service: Node, at path: DocumentPath) throws -> Node {
         guard service.pairs != nil else { return service }
-        let envFiles = service["env_file"]
+        let envFiles = readsEnvFiles ? service["env_file"] : nil
         let written = service["environment"]
         guard envFiles != nil || written != nil else { return service }
         // A scalar `environment` is a type error the model reports; leave it as written.
@@ -46,7 +48,7 @@ struct ServiceEnvironment {
             }
         }
         var result = service
-        result.kind = .mapping((service.pairs ?? []).filter { $0.key.scalar != "env_file" })
+        if readsEnvFiles { result.kind = .mapping((service.pairs ?? []).filter { $0.key.scalar != "env_file" }) }
         let environmentNode = Node(.mapping(pairs), mark: written?.mark ?? envFiles?.mark ?? service.mark)
         return result.settingValue(environmentNode, for: "environment")
     }

@@ -113,7 +113,7 @@ enum ComposeSchema {
         Field("pre_start", .listOf(.object(hook))),
         Field("post_start", .listOf(.object(hook))),
         Field("pre_stop", .listOf(.object(hook))),
-    ])
+    ], finish: ImplicitDependencies.add)
 
     static let build = ObjectSchema("build", [
         Field("context", .string),
@@ -135,7 +135,7 @@ enum ComposeSchema {
         Field("isolation", .string),
         Field("network", .string),
         Field("target", .string),
-        Field("secrets", .listOf(.object(secretReference))),
+        Field("secrets", .listOf(.object(buildSecretReference))),
         Field("shm_size", .bytes),
         Field("tags", .stringOrList),
         Field("ulimits", .mapOf(.custom(name: "an integer or {soft, hard}", convert: ShortSyntax.ulimit))),
@@ -288,7 +288,12 @@ enum ComposeSchema {
     ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.secretTarget)
     static let configReference = ObjectSchema("service config", [
         Field("source", .string), Field("target", .string), Field("uid", .string), Field("gid", .string), Field("mode", .fileMode),
-    ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.configReference)
+    ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.requiringSource("config"))
+    /// The same object in the file format, but build secrets get no default target (the builder picks
+    /// the path), so it is not a separate entry of `all`.
+    static let buildSecretReference = ObjectSchema("service secret", [
+        Field("source", .string), Field("target", .string), Field("uid", .string), Field("gid", .string), Field("mode", .fileMode),
+    ], shortForm: ShortSyntax.secretReference, finish: ShortSyntax.requiringSource("secret"))
 
     static let network = ObjectSchema("network", [
         Field("name", .string),

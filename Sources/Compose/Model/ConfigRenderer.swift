@@ -5,11 +5,15 @@ import YAML
 public enum ConfigRenderer {
     public enum Format: Sendable { case yaml, json }
 
+    /// Interpolated values are literal: their `$` is written `$$` so the output reads back as the same
+    /// compose file (docker compose escapes the rendered text, YAML and JSON alike).
     public static func render(_ project: Project, format: Format = .yaml) -> String {
-        switch format {
-        case .yaml: return YAMLEmitter.emit(project.node)
-        case .json: return JSONWriter.write(jsonTree(project), indented: true)
+        let text = switch format {
+        case .yaml: YAMLEmitter.emit(project.node)
+        case .json: JSONWriter.write(jsonTree(project), indented: true)
         }
+        guard project.interpolated, text.contains("$") else { return text }
+        return text.split(separator: "$", omittingEmptySubsequences: false).joined(separator: "$$")
     }
 
     /// `--services`: enabled services, sorted.
@@ -109,9 +113,15 @@ public enum ConfigRenderer {
 
 extension Project {
     /// docker compose's config hash: sha256 of the service's compact JSON without `build`, `pull_policy`,
-    /// `scale`, `deploy.replicas`, `depends_on` and `profiles`.
+    /// `scale`, `deploy.replicas`, `depends_on` and `profiles`. `env_file` entries still listed (a load
+    /// without environment resolution, as `config --hash` does) are part of it.
     public func configHash(of service: Service) -> String {
         var node = ConfigRenderer.jsonService(service.node)
+        if !service.envFiles.isEmpty {
+            let order = ComposeSchema.service.keys
+            node = ConfigRenderer.inserting("env_file", .list(service.envFiles.map { $0.hashNode(at: node.mark) }, at: node.mark),
+                                            into: node, after: Array(order[..<order.firstIndex(of: "env_file")!]))
+        }
         if case .mapping(let pairs) = node.kind {
             node.kind = .mapping(pairs.filter { !["build", "pull_policy", "scale", "depends_on", "profiles"].contains($0.key.scalar ?? "") })
         }
@@ -119,6 +129,16 @@ extension Project {
             node = ConfigRenderer.replacing("deploy", Node(.mapping(pairs.filter { $0.key.scalar != "replicas" }), mark: deploy.mark), in: node)
         }
         return SHA256Digest.hex(Array(JSONWriter.write(node, indented: false).utf8))
+    }
+}
+
+extension Service.EnvFile {
+    /// Go's `EnvFile.MarshalJSON`: a required file is its path alone.
+    func hashNode(at mark: Mark) -> Node {
+        if required { return .text(path, at: mark) }
+        var pairs: [(String, Node)] = [("path", .text(path, at: mark)), ("required", .boolean(false, at: mark))]
+        if let format, !format.isEmpty { pairs.append(("format", .text(format, at: mark))) }
+        return .map(pairs, at: mark)
     }
 }
 

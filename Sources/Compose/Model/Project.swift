@@ -16,6 +16,8 @@ public struct Project: Sendable, Equatable {
     public var extensions: [String: Node]
     /// The normalised document as docker compose prints it (`config`).
     public var node: Node
+    /// Whether values went through interpolation (see `ComposeDocument.interpolated`).
+    public var interpolated: Bool
 
     public init(document: ComposeDocument) throws(ComposeError) {
         let root = document.root
@@ -25,6 +27,7 @@ public struct Project: Sendable, Equatable {
         try Self.validateProjectName(document.projectName, root)
         name = document.projectName
         workingDirectory = document.workingDirectory
+        interpolated = document.interpolated
         let context = NormalizeContext(workingDirectory: document.workingDirectory, environment: document.environment)
         guard let servicesNode = root["services"], !servicesNode.isNull else {
             throw ComposeError(root, "", "no service is defined: a compose file needs a services mapping")
@@ -38,25 +41,30 @@ public struct Project: Sendable, Equatable {
             all.append(try Service(name: key, node: long, source: raw, context: context))
         }
         all.sort { $0.name < $1.name }
-        let enabledNames = Self.enabled(all, document)
-        services = all.filter { enabledNames.contains($0.name) }
-        disabledServices = all.filter { !enabledNames.contains($0.name) }
-        for index in services.indices where services[index].networks.isEmpty && services[index].networkMode == nil {
-            services[index].attachDefaultNetwork()
+        for index in all.indices where all[index].networks.isEmpty && all[index].networkMode == nil {
+            all[index].attachDefaultNetwork()
         }
+        let selection = ServiceSelection(all: all)
+        services = selection.enabled(profiles: document.activeProfiles)
+        disabledServices = []
 
         networks = Self.resources(normalised["networks"], project: name, source: root["networks"])
-        if services.contains(where: { $0.networks.keys.contains("default") }) && networks["default"] == nil {
-            networks["default"] = Resource(key: "default", name: "\(name)_default", external: false,
-                                           node: .map([("name", .text("\(name)_default", at: root.mark))], at: root.mark))
-        }
         volumes = Self.resources(normalised["volumes"], project: name, source: root["volumes"])
         secrets = Self.resources(normalised["secrets"], project: name, source: root["secrets"])
         configs = Self.resources(normalised["configs"], project: name, source: root["configs"])
         extensions = Dictionary(root.keyedPairs.filter { $0.key.hasPrefix("x-") }.map { ($0.key, Normalizer.typed($0.value)) }, uniquingKeysWith: { a, _ in a })
         node = .literal("null", at: root.mark)
 
+        // As compose: the project is checked with the active profiles before services named on the
+        // command line widen or narrow it; what they enable is checked too.
+        settle(all)
         try ProjectValidator(project: self).validate()
+        if !document.requestedServices.isEmpty {
+            services = try selection.select(document.requestedServices, profiles: document.activeProfiles)
+            settle(all)
+            try ProjectValidator(project: self).validate()
+        }
+        dropUnusedResources()
         node = ProjectRendering.tree(self, normalised: normalised)
     }
 
@@ -88,13 +96,36 @@ public struct Project: Sendable, Equatable {
         }
     }
 
-    /// Services without profiles, with an active profile (`*` = all), or asked for by name.
-    static func enabled(_ services: [Service], _ document: ComposeDocument) -> Set<String> {
-        let active = Set(document.activeProfiles)
-        return Set(services.filter { service in
-            service.profiles.isEmpty || active.contains("*") || !active.isDisjoint(with: service.profiles)
-                || document.requestedServices.contains(service.name)
-        }.map(\.name))
+    /// Every service not enabled is disabled; the implicit `default` network exists once an enabled
+    /// service uses it.
+    private mutating func settle(_ all: [Service]) {
+        let enabled = Set(services.map(\.name))
+        disabledServices = all.filter { !enabled.contains($0.name) }
+        if networks["default"] == nil, services.contains(where: { $0.networks.keys.contains("default") }) {
+            let name = "\(self.name)_default"
+            networks["default"] = Resource(key: "default", name: name, external: false,
+                                           node: .map([("name", .text(name, at: node.mark))], at: node.mark))
+        }
+    }
+
+    /// compose leaves out networks, volumes, secrets and configs no enabled service uses
+    /// (`--all-resources` keeps them).
+    private mutating func dropUnusedResources() {
+        var used: [String: Set<String>] = [:]
+        for service in services {
+            used["networks", default: []].formUnion(service.networks.keys)
+            for volume in service.node["volumes"]?.sequence ?? [] where volume["type"]?.scalar == "volume" {
+                if let source = volume["source"]?.scalar, !source.isEmpty { used["volumes", default: []].insert(source) }
+            }
+            for key in ["secrets", "configs"] {
+                used[key, default: []].formUnion((service.node[key]?.sequence ?? []).compactMap { $0["source"]?.scalar })
+            }
+            used["secrets", default: []].formUnion((service.node["build"]?["secrets"]?.sequence ?? []).compactMap { $0["source"]?.scalar })
+        }
+        networks = networks.filter { used["networks"]?.contains($0.key) == true }
+        volumes = volumes.filter { used["volumes"]?.contains($0.key) == true }
+        secrets = secrets.filter { used["secrets"]?.contains($0.key) == true }
+        configs = configs.filter { used["configs"]?.contains($0.key) == true }
     }
 
     static func resources(_ normalised: Node?, project: String, source: Node?) -> [String: Resource] {

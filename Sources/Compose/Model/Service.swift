@@ -5,7 +5,8 @@ import YAML
 public struct Service: Sendable, Equatable {
     public var name: String
     public var node: Node
-    /// `env_file` entries with absolute paths (the loader folds their values into `environment`).
+    /// `env_file` entries with absolute paths. Empty after a load that folded their values into
+    /// `environment` (the default); kept when loading with `resolveEnvironment: false`.
     public var envFiles: [EnvFile]
 
     init(name: String, node: Node, source: Node, context: NormalizeContext) throws(ComposeError) {
@@ -14,12 +15,14 @@ public struct Service: Sendable, Equatable {
         let path = "services.\(name).env_file"
         envFiles = try source["env_file"].map { (raw) throws(ComposeError) in
             try ShortSyntax.envFiles(raw, path, context).sequence ?? []
-        }?.map { EnvFile(path: $0["path"]?.scalar ?? "", required: $0["required"]?.bool ?? true) } ?? []
+        }?.map { EnvFile(path: $0["path"]?.scalar ?? "", required: $0["required"]?.bool ?? true, format: $0["format"]?.scalar) } ?? []
     }
 
     public struct EnvFile: Sendable, Hashable {
         public var path: String
         public var required: Bool
+        /// `raw` reads values verbatim; nil is the dotenv syntax.
+        public var format: String?
     }
 
     mutating func attachDefaultNetwork() {
@@ -39,6 +42,11 @@ public struct Service: Sendable, Equatable {
             pairs.insert(pair, at: at)
         }
         node.kind = .mapping(pairs)
+    }
+
+    mutating func remove(_ key: String) {
+        guard case .mapping(let pairs) = node.kind else { return }
+        node.kind = .mapping(pairs.filter { $0.key.scalar != key })
     }
 
     // MARK: - Typed views

@@ -37,8 +37,11 @@ enum ShortSyntax {
         }
     }
 
-    static func configReference(_ pairs: inout [(String, Node)], _ source: Node, _ path: String, _ context: NormalizeContext) throws(ComposeError) {
-        guard pairs.contains(where: { $0.0 == "source" }) else { throw ComposeError(source, path, "config reference needs a source") }
+    /// Config and build secret references get no default target.
+    static func requiringSource(_ kind: String) -> @Sendable (inout [(String, Node)], Node, String, NormalizeContext) throws(ComposeError) -> Void {
+        { pairs, source, path, _ throws(ComposeError) in
+            guard pairs.contains(where: { $0.0 == "source" }) else { throw ComposeError(source, path, "\(kind) reference needs a source") }
+        }
     }
 
     /// `depends_on: [db]` → `{db: {condition: service_started, required: true}}`.

@@ -21,8 +21,7 @@ import Testing
         if rendered != expected { print(firstDifference(rendered, expected)) }
     }
 
-    // build-and-options differs for `app` (secrets/configs/develop); see the report.
-    @Test(arguments: ["full-stack", "app-stack"]) func configHashMatchesDockerCompose(_ name: String) throws {
+    @Test(arguments: cases) func configHashMatchesDockerCompose(_ name: String) throws {
         let project = try Project(document: Fixture.document(name, workingDirectory: Fixture.hashDirectory(name)))
         let expected = try Fixture.expected(name, "expected.hash").split(separator: "\n").map(String.init)
         #expect(ConfigRenderer.hashes(project) == expected)

@@ -1,0 +1,71 @@
+import Compose
+import Testing
+
+/// Bad input through the whole reader: the message names the file, line and column that caused it
+/// and the key path inside the document.
+@Suite struct PipelineErrorTests {
+    /// What loading and modelling `Fixtures/pipeline/errors/<name>` (or inline YAML on standard input) fails with.
+    func failure(_ name: String, stdin: String? = nil, services: [String] = [], profiles: [String] = [],
+                 environment: [String: String] = ["HOME": "/home/user"]) -> String? {
+        let directory = "\(PipelineFixture.root)/errors/\(name)"
+        var options = LoadOptions(workingDirectory: directory, environment: environment)
+        if let stdin {
+            options.files = ["-"]
+            options.stdinData = Array(stdin.utf8)
+        }
+        options.requestedServices = services
+        options.profiles = profiles
+        do {
+            _ = try Project(document: try ProjectLoader.load(options))
+            return nil
+        } catch {
+            return "\(error)".replacingAll(directory, with: "$DIR")
+        }
+    }
+
+    @Test func requiredVariableInAnIncludedFile() {
+        #expect(failure("required-in-include")
+            == "$DIR/sub/compose.yaml:3:12: services.worker.image: required variable WORKER_IMAGE is missing a value: set WORKER_IMAGE to the worker image")
+        #expect(failure("required-in-include", environment: ["HOME": "/home/user", "WORKER_IMAGE": "worker:1"]) == nil)
+    }
+
+    @Test func unknownKeyInTheDiscoveredOverrideFile() {
+        #expect(failure("unknown-key-override") == "$DIR/compose.override.yaml:5:5: services.web: additional property 'portz' is not allowed")
+    }
+
+    @Test func extendsCycleAcrossFiles() {
+        #expect(failure("extends-cycle") == "$DIR/base/common.yaml:4:7: services.base.extends: circular reference: "
+            + "web in $DIR/compose.yaml, extends base in $DIR/base/common.yaml, extends web in $DIR/compose.yaml")
+    }
+
+    static let profiled = """
+    services:
+      api:
+        image: api
+        profiles: [backend]
+        depends_on: [db]
+      db:
+        image: postgres
+        profiles: [data]
+      web:
+        image: nginx
+
+    """
+
+    @Test func namedServiceNeedsADependencyLeftOutByProfiles() {
+        #expect(failure("selection", stdin: Self.profiled, services: ["api"])
+            == "-:5:18: services.api.depends_on: service \"api\" depends on undefined service \"db\": it is disabled by profiles data; enable one with --profile")
+        #expect(failure("selection", stdin: Self.profiled, services: ["api"], profiles: ["data"]) == nil)
+    }
+
+    @Test func unknownServiceName() {
+        #expect(failure("selection", stdin: Self.profiled, services: ["nope"]) == "no such service: nope")
+        #expect(failure("selection", stdin: Self.profiled, services: ["we*"]) == nil)
+    }
+
+    @Test func dependencyOnAServiceOffByProfileIsCheckedBeforeNamesWidenTheProject() {
+        let yaml = "services:\n  web:\n    image: nginx\n    depends_on: [api]\n  api:\n    image: api\n    profiles: [backend]\n"
+        #expect(failure("selection", stdin: yaml, services: ["api"])
+            == "-:4:18: services.web.depends_on: service \"web\" depends on undefined service \"api\": it is disabled by profiles backend; enable one with --profile")
+    }
+}
