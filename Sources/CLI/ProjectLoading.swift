@@ -3,16 +3,19 @@ import Linux
 
 extension Invocation {
     /// The loader's options from the global flags; `services` turn on their own profiles.
-    func loadOptions(services: [String] = [], interpolate: Bool = true) -> LoadOptions {
-        LoadOptions(files: global.all("file"), projectName: global.value("project-name"),
-                    projectDirectory: global.value("project-directory"), envFiles: global.all("env-file"),
-                    profiles: global.all("profile"), requestedServices: services, interpolate: interpolate,
-                    workingDirectory: workingDirectory, environment: environment)
+    func loadOptions(services: [String] = [], interpolate: Bool = true, resolveEnvironment: Bool = true) -> LoadOptions {
+        var options = LoadOptions(files: global.all("file"), projectName: global.value("project-name"),
+                                  projectDirectory: global.value("project-directory"), envFiles: global.all("env-file"),
+                                  profiles: global.all("profile"), requestedServices: services, interpolate: interpolate,
+                                  workingDirectory: workingDirectory, environment: environment)
+        options.resolveEnvironment = resolveEnvironment
+        return options
     }
 
     /// Loads, interpolates, validates and normalises the project; warnings go to standard error once.
-    func loadProject(services: [String] = [], interpolate: Bool = true) throws -> Project {
-        let (document, warnings) = try ProjectLoader.loadWithWarnings(loadOptions(services: services, interpolate: interpolate))
+    func loadProject(services: [String] = [], interpolate: Bool = true, resolveEnvironment: Bool = true) throws -> Project {
+        let options = loadOptions(services: services, interpolate: interpolate, resolveEnvironment: resolveEnvironment)
+        let (document, warnings) = try ProjectLoader.loadWithWarnings(options)
         for warning in warnings { Console.err("WARN \(warning)\n") }
         let project = try Project(document: document)
         let unknown = services.filter { name in project.service(named: name) == nil }

@@ -18,12 +18,16 @@ enum ConfigCommand {
         ]
     ) { invocation in
         let options = invocation.options
-        let project = try invocation.loadProject(services: invocation.arguments,
-                                                 interpolate: !options.flag("no-interpolate"))
+        // docker compose hashes the model before env_file is folded into environment.
+        let hashing = options.value("hash") != nil
+        let project = try invocation.loadProject(services: hashing ? [] : invocation.arguments,
+                                                 interpolate: !options.flag("no-interpolate"),
+                                                 resolveEnvironment: !hashing)
         if options.flag("quiet") { return 0 }
         let text: String
         if options.flag("services") {
-            text = lines(ConfigRenderer.serviceNames(project))
+            // Dependency order, as docker compose lists them.
+            text = lines(ServiceGraph(project: project).levels.flatMap { $0 })
         } else if options.flag("volumes") {
             text = lines(ConfigRenderer.volumeNames(project))
         } else if options.flag("networks") {
