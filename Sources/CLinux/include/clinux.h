@@ -69,4 +69,39 @@ static inline dev_t clinux_makedev(unsigned int major, unsigned int minor) { ret
 static inline unsigned int clinux_major(dev_t dev) { return major(dev); }
 static inline unsigned int clinux_minor(dev_t dev) { return minor(dev); }
 
+/* ---- Runtime additions: clone3, namespaces, credentials, signals, timers, spawn, terminals. ---- */
+/* Headers that differ under _GNU_SOURCE (resource, spawn, mman, pty) stay in clinux.c; constants come as externs. */
+
+/* clone3 without a new stack: the child continues as after fork, runs fn(arg) and _exits with its result.
+   cgroup_fd >= 0 adds CLONE_INTO_CGROUP (v2); pidfd (may be NULL) receives a pidfd via CLONE_PIDFD. */
+pid_t clinux_clone3_run(uint64_t flags, int cgroup_fd, int *pidfd, int (*fn)(void *), void *arg);
+/* fork that also returns twice; wrapped so Swift never calls a returns_twice function itself. */
+pid_t clinux_fork_run(int (*fn)(void *), void *arg);
+int clinux_unshare(int flags);
+int clinux_setns(int fd, int nstype);
+int clinux_sethostname(const char *name, size_t length);
+int clinux_setdomainname(const char *name, size_t length);
+int clinux_setgroups(size_t count, const gid_t *groups);
+int clinux_setrlimit(int resource, uint64_t soft, uint64_t hard);
+/* capget/capset with 64-bit masks (version 3 headers). */
+int clinux_capget(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
+int clinux_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+int clinux_signalfd(int fd, const sigset_t *mask, int flags);
+int clinux_timerfd_create(void);
+int clinux_timerfd_arm(int fd, int64_t initial_ns, int64_t interval_ns);
+int clinux_memfd_create(const char *name, unsigned int flags);
+/* Every signal back to its default disposition and an empty mask: a container must not inherit ours. */
+void clinux_reset_signals(void);
+/* SIOCGIFFLAGS/SIOCSIFFLAGS: bring an interface up in the calling process's netns. */
+int clinux_interface_up(const char *name);
+int clinux_openpty(int *controller, int *terminal);
+int clinux_set_controlling_terminal(int fd);
+extern const short CLINUX_POSIX_SPAWN_SETSID;
+extern const short CLINUX_POSIX_SPAWN_SETSIGMASK;
+extern const short CLINUX_POSIX_SPAWN_SETSIGDEF;
+extern const unsigned int CLINUX_MFD_CLOEXEC;
+extern const unsigned int CLINUX_MFD_ALLOW_SEALING;
+extern const int CLINUX_F_ADD_SEALS;
+extern const int CLINUX_SEALS_ALL;
+
 #endif
