@@ -7,7 +7,9 @@ public enum HiddenMode {
         guard arguments.count > 1 else { return nil }
         let rest = Array(arguments.dropFirst(2))
         switch arguments[1] {
+        case "__supervise": return ContainerSupervisor.main()
         case "__run": return RunMode.run(rest)
+        case "__exec": return ExecMode.run(rest)
         default: return nil
         }
     }
