@@ -1,6 +1,8 @@
+#define _GNU_SOURCE 1
 #include "clinux.h"
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <string.h>
 
 extern char **environ;
 
@@ -44,6 +46,7 @@ int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) 
 
 /* ---- network helper: setns into a netns, splice, timerfd ---- */
 int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+unsigned int clinux_splice_nonblock_move(void) { return SPLICE_F_NONBLOCK | SPLICE_F_MOVE; }
 ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags) {
     return splice(fd_in, NULL, fd_out, NULL, len, flags);
 }
@@ -57,3 +60,113 @@ int clinux_timerfd_interval(int milliseconds) {
     if (timerfd_settime(fd, 0, &spec, NULL) < 0) { close(fd); return -1; }
     return fd;
 }
+
+#include <linux/sched.h>
+#include <linux/capability.h>
+#include <spawn.h>
+#include <grp.h>
+#include <pty.h>
+#include <termios.h>
+#include <sys/resource.h>
+#include <sys/mman.h>
+
+const short CLINUX_POSIX_SPAWN_SETSID = POSIX_SPAWN_SETSID;
+const short CLINUX_POSIX_SPAWN_SETSIGMASK = POSIX_SPAWN_SETSIGMASK;
+const short CLINUX_POSIX_SPAWN_SETSIGDEF = POSIX_SPAWN_SETSIGDEF;
+const unsigned int CLINUX_MFD_CLOEXEC = MFD_CLOEXEC;
+const unsigned int CLINUX_MFD_ALLOW_SEALING = MFD_ALLOW_SEALING;
+const int CLINUX_F_ADD_SEALS = F_ADD_SEALS;
+const int CLINUX_SEALS_ALL = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+struct clinux_clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+pid_t clinux_clone3_run(uint64_t flags, int cgroup_fd, int *pidfd, int (*fn)(void *), void *arg) {
+    struct clinux_clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) { args.flags |= CLONE_INTO_CGROUP; args.cgroup = (uint64_t)cgroup_fd; }
+    if (pidfd != NULL) { args.flags |= CLONE_PIDFD; args.pidfd = (uint64_t)(uintptr_t)pidfd; }
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0) _exit(fn(arg));
+    return (pid_t)pid;
+}
+
+pid_t clinux_fork_run(int (*fn)(void *), void *arg) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(fn(arg));
+    return pid;
+}
+
+int clinux_unshare(int flags) { return unshare(flags); }
+int clinux_setns(int fd, int nstype) { return setns(fd, nstype); }
+int clinux_sethostname(const char *name, size_t length) { return sethostname(name, length); }
+int clinux_setdomainname(const char *name, size_t length) { return setdomainname(name, length); }
+int clinux_setgroups(size_t count, const gid_t *groups) { return setgroups(count, groups); }
+int clinux_setrlimit(int resource, uint64_t soft, uint64_t hard) {
+    struct rlimit limit = { .rlim_cur = soft, .rlim_max = hard };
+    return setrlimit(resource, &limit);
+}
+
+int clinux_capget(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable) {
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    *effective = (uint64_t)data[1].effective << 32 | data[0].effective;
+    *permitted = (uint64_t)data[1].permitted << 32 | data[0].permitted;
+    *inheritable = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
+    return 0;
+}
+
+int clinux_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2] = {
+        { (uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable },
+        { (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32) },
+    };
+    return (int)syscall(SYS_capset, &header, data);
+}
+
+int clinux_signalfd(int fd, const sigset_t *mask, int flags) { return signalfd(fd, mask, flags); }
+int clinux_timerfd_create(void) { return timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK); }
+int clinux_timerfd_arm(int fd, int64_t initial_ns, int64_t interval_ns) {
+    struct itimerspec spec = {
+        .it_interval = { interval_ns / 1000000000, interval_ns % 1000000000 },
+        .it_value = { initial_ns / 1000000000, initial_ns % 1000000000 },
+    };
+    return timerfd_settime(fd, 0, &spec, NULL);
+}
+int clinux_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
+
+void clinux_reset_signals(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &action, NULL);
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+}
+
+int clinux_interface_up(const char *name) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    int result = ioctl(sock, SIOCGIFFLAGS, &request);
+    if (result == 0) {
+        request.ifr_flags |= IFF_UP;
+        result = ioctl(sock, SIOCSIFFLAGS, &request);
+    }
+    int saved = errno;
+    close(sock);
+    errno = saved;
+    return result;
+}
+
+int clinux_openpty(int *controller, int *terminal) { return openpty(controller, terminal, NULL, NULL, NULL); }
+int clinux_set_controlling_terminal(int fd) { return ioctl(fd, TIOCSCTTY, 0); }

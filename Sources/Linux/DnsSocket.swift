@@ -211,7 +211,7 @@ public enum DnsSocket {
     /// An accepted connection (non-blocking, close-on-exec), or nil when none is pending.
     public static func accept(_ listener: FileDescriptor) throws(Errno) -> FileDescriptor? {
         while true {
-            let fd = accept4(listener.rawValue, __SOCKADDR_ARG(__sockaddr__: nil), nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            let fd = accept4(listener.rawValue, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd >= 0 { return FileDescriptor(rawValue: fd) }
             switch clinux_errno() {
             case EINTR, ECONNABORTED: continue

@@ -71,7 +71,7 @@ public enum InetSocket {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd.rawValue, __SOCKADDR_ARG(__sockaddr__: $0), &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd.rawValue, $0, &length) }
         }
         try check(result, "getsockname")
         return withUnsafeBytes(of: storage) { SocketAddress(raw: UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
@@ -83,7 +83,7 @@ public enum InetSocket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let result = withUnsafeMutablePointer(to: &peer) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept4(fd.rawValue, __SOCKADDR_ARG(__sockaddr__: $0), &length, flags) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept4(fd.rawValue, $0, &length, flags) }
         }
         if result >= 0 { return FileDescriptor(rawValue: result) }
         let code = clinux_errno()
@@ -114,7 +114,7 @@ public enum InetSocket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let count = buffer.withUnsafeMutableBytes { bytes in
             withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd.rawValue, bytes.baseAddress, bytes.count, 0, __SOCKADDR_ARG(__sockaddr__: $0), &length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd.rawValue, bytes.baseAddress, bytes.count, 0, $0, &length) }
             }
         }
         if count < 0 {

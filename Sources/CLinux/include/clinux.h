@@ -3,7 +3,8 @@
 
 /* Only what Swift's Glibc hides or cannot call (variadic, returns_twice, macros).
    Each helper is a one-line pass-through; the Linux module wraps them in typed Swift. */
-#define _GNU_SOURCE 1
+/* No _GNU_SOURCE here: clang modules built with and without it disagree on struct layouts
+   (fd_set), so GNU-only names are declared below or wrapped in clinux.c, which defines it. */
 #include <sched.h>
 #include <signal.h>
 #include <errno.h>
@@ -28,6 +29,17 @@
 #include <linux/if_addr.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <linux/sched.h>
+#include <linux/close_range.h>
+
+/* GNU-only names Swift code uses, declared without _GNU_SOURCE (values and signatures as in glibc). */
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+int pipe2(int pipefd[2], int flags);
+int accept4(int fd, struct sockaddr *addr, socklen_t *length, int flags);
+int setresuid(uid_t ruid, uid_t euid, uid_t suid);
+int setresgid(gid_t rgid, gid_t egid, gid_t sgid);
 
 /* errno is a macro in glibc. */
 static inline int clinux_errno(void) { return errno; }
@@ -75,10 +87,45 @@ static inline unsigned int clinux_minor(dev_t dev) { return minor(dev); }
 int clinux_openat2_beneath(int dirfd, const char *path, int flags, mode_t mode);
 /* ---- end Archive/Images ---- */
 
-#endif
+/* ---- Runtime additions: clone3, namespaces, credentials, signals, timers, spawn, terminals. ---- */
+/* Headers that differ under _GNU_SOURCE (resource, spawn, mman, pty) stay in clinux.c; constants come as externs. */
+
+/* clone3 without a new stack: the child continues as after fork, runs fn(arg) and _exits with its result.
+   cgroup_fd >= 0 adds CLONE_INTO_CGROUP (v2); pidfd (may be NULL) receives a pidfd via CLONE_PIDFD. */
+pid_t clinux_clone3_run(uint64_t flags, int cgroup_fd, int *pidfd, int (*fn)(void *), void *arg);
+/* fork that also returns twice; wrapped so Swift never calls a returns_twice function itself. */
+pid_t clinux_fork_run(int (*fn)(void *), void *arg);
+int clinux_unshare(int flags);
+int clinux_setns(int fd, int nstype);
+int clinux_sethostname(const char *name, size_t length);
+int clinux_setdomainname(const char *name, size_t length);
+int clinux_setgroups(size_t count, const gid_t *groups);
+int clinux_setrlimit(int resource, uint64_t soft, uint64_t hard);
+/* capget/capset with 64-bit masks (version 3 headers). */
+int clinux_capget(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
+int clinux_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+int clinux_signalfd(int fd, const sigset_t *mask, int flags);
+int clinux_timerfd_create(void);
+int clinux_timerfd_arm(int fd, int64_t initial_ns, int64_t interval_ns);
+int clinux_memfd_create(const char *name, unsigned int flags);
+/* Every signal back to its default disposition and an empty mask: a container must not inherit ours. */
+void clinux_reset_signals(void);
+/* SIOCGIFFLAGS/SIOCSIFFLAGS: bring an interface up in the calling process's netns. */
+int clinux_interface_up(const char *name);
+int clinux_openpty(int *controller, int *terminal);
+int clinux_set_controlling_terminal(int fd);
+extern const short CLINUX_POSIX_SPAWN_SETSID;
+extern const short CLINUX_POSIX_SPAWN_SETSIGMASK;
+extern const short CLINUX_POSIX_SPAWN_SETSIGDEF;
+extern const unsigned int CLINUX_MFD_CLOEXEC;
+extern const unsigned int CLINUX_MFD_ALLOW_SEALING;
+extern const int CLINUX_F_ADD_SEALS;
+extern const int CLINUX_SEALS_ALL;
 
 /* ---- network helper (NetNamespace, NetSocket, PortProxy): setns into a netns, splice, timerfd ---- */
 int clinux_setns_net(int fd);
 ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
-static inline unsigned int clinux_splice_nonblock_move(void) { return SPLICE_F_NONBLOCK | SPLICE_F_MOVE; }
+unsigned int clinux_splice_nonblock_move(void);
 int clinux_timerfd_interval(int milliseconds);
+
+#endif

@@ -1,1 +1,0 @@
-// \(t) module; filled in by its issue.

@@ -1,0 +1,253 @@
+import CLinux
+import Glibc
+import Linux
+
+/// The container's side of the start: runs in the cloned child, one straight sequence of small steps in the
+/// order the kernel needs them, ending in execve. Every path is joined before the clone (see `ContainerLauncher`).
+struct ContainerSetup {
+    let spec: ContainerSpec
+    let root: String
+    let argv: CStringArray
+    let envp: CStringArray
+
+    init(spec: ContainerSpec) {
+        self.spec = spec
+        root = spec.rootPath
+        argv = CStringArray(spec.process.args)
+        envp = CStringArray(spec.process.env)
+    }
+
+    /// Steps before pivot_root, paths still on the host.
+    func prepareRoot() throws(SetupError) {
+        try step("make / a slave mount") { () throws(Errno) in try Mount.setPropagation("/", [.slave, .recursive]) }
+        switch spec.rootfs {
+        case .directory(let path):
+            // pivot_root needs a mount point; a bind of the directory onto itself is one.
+            try step("bind rootfs \(path)") { () throws(Errno) in try Mount.bind(path, to: path) }
+        case .overlay(let lowers, let upper, let work, let merged):
+            try step("mount overlay at \(merged)") { () throws(Errno) in
+                try Mount.overlay(lowerDirs: lowers, upperDir: upper, workDir: work, target: merged)
+            }
+        }
+        try mountKernelFilesystems()
+        try mountDev()
+        for mount in spec.mounts { try mountUser(mount) }
+        try bindEtcFiles()
+        for device in spec.devices {
+            try step("add device \(device.containerPath)") { () throws(Errno) in
+                let target = root + device.containerPath
+                try ensureFile(target)
+                try Mount.bind(device.hostPath, to: target, recursive: false)
+            }
+        }
+    }
+
+    private func mountKernelFilesystems() throws(SetupError) {
+        try step("mount proc") { () throws(Errno) in
+            try FileSystem.createDirectory(root + "/proc")
+            try Mount.mount(source: "proc", target: root + "/proc", type: "proc", flags: [.noSuid, .noExec, .noDev])
+        }
+        try step("mount sysfs") { () throws(Errno) in
+            try FileSystem.createDirectory(root + "/sys")
+            let flags: MountFlags = spec.privileged ? [.noSuid, .noExec, .noDev] : [.noSuid, .noExec, .noDev, .readOnly]
+            try Mount.mount(source: "sysfs", target: root + "/sys", type: "sysfs", flags: flags)
+        }
+    }
+
+    private func mountDev() throws(SetupError) {
+        let dev = root + "/dev"
+        try step("mount /dev") { () throws(Errno) in
+            try FileSystem.createDirectory(dev)
+            try Mount.mount(
+                source: "tmpfs", target: dev, type: "tmpfs", flags: [.noSuid, .strictAccessTime], data: "mode=755,size=65536k")
+            for (name, major, minor) in Self.devices {
+                let path = "\(dev)/\(name)"
+                try check(mknod(path, S_IFCHR | 0o666, clinux_makedev(major, minor)), "mknod", path)
+                // mknod honours the umask; the mode must really be 0666.
+                try check(chmod(path, 0o666), "chmod", path)
+            }
+            for (name, target) in Self.links { try check(symlink(target, "\(dev)/\(name)"), "symlink", "\(dev)/\(name)") }
+        }
+        try step("mount /dev/pts") { () throws(Errno) in
+            try FileSystem.createDirectory(dev + "/pts")
+            try Mount.mount(
+                source: "devpts", target: dev + "/pts", type: "devpts", flags: [.noSuid, .noExec],
+                data: "newinstance,ptmxmode=0666,mode=0620,gid=5")
+        }
+        try step("mount /dev/shm") { () throws(Errno) in
+            try FileSystem.createDirectory(dev + "/shm")
+            try Mount.mount(
+                source: "shm", target: dev + "/shm", type: "tmpfs", flags: [.noSuid, .noDev, .noExec],
+                data: "mode=1777,size=\(spec.shmSize)")
+        }
+        try step("mount /dev/mqueue") { () throws(Errno) in
+            try FileSystem.createDirectory(dev + "/mqueue")
+            try Mount.mount(source: "mqueue", target: dev + "/mqueue", type: "mqueue", flags: [.noSuid, .noDev, .noExec])
+        }
+    }
+
+    static let devices: [(String, UInt32, UInt32)] = [
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+    ]
+    static let links = [
+        ("ptmx", "pts/ptmx"), ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ]
+
+    private func mountUser(_ mount: MountSpec) throws(SetupError) {
+        let target = root + mount.target
+        try step("mount \(mount.kind.rawValue) \(mount.source) at \(mount.target)") { () throws(Errno) in
+            switch mount.kind {
+            case .tmpfs:
+                try FileSystem.createDirectory(target)
+                var options: [String] = []
+                if let size = mount.tmpfsSize { options.append("size=\(size)") }
+                options.append("mode=\(String(mount.tmpfsMode ?? 0o1777, radix: 8))")
+                var flags: MountFlags = [.noSuid, .noDev]
+                if mount.readOnly { flags.insert(.readOnly) }
+                try Mount.mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
+            case .bind, .volume:
+                if FileSystem.isDirectory(mount.source) { try FileSystem.createDirectory(target) } else { try ensureFile(target) }
+                try Mount.bind(mount.source, to: target, readOnly: mount.readOnly)
+                try Mount.setPropagation(target, Self.propagation(mount.propagation))
+            }
+        }
+    }
+
+    static func propagation(_ name: String?) -> MountFlags {
+        switch name {
+        case "shared": [.shared]
+        case "rshared": [.shared, .recursive]
+        case "slave": [.slave]
+        case "rslave": [.slave, .recursive]
+        case "private": [.private]
+        default: [.private, .recursive]
+        }
+    }
+
+    private func bindEtcFiles() throws(SetupError) {
+        let files = [("/etc/hosts", spec.etcFiles.hosts), ("/etc/hostname", spec.etcFiles.hostname),
+                     ("/etc/resolv.conf", spec.etcFiles.resolvConf)]
+        for case let (target, source?) in files {
+            try step("bind \(target)") { () throws(Errno) in
+                try ensureFile(root + target)
+                try Mount.bind(source, to: root + target, recursive: false)
+            }
+        }
+    }
+
+    /// Steps after pivot_root, paths inside the container.
+    func finishInside() throws(SetupError) {
+        if spec.readOnlyRootfs {
+            try step("remount / read-only") { () throws(Errno) in
+                try Mount.mount(source: nil, target: "/", type: nil, flags: [.remount, .bind, .readOnly])
+            }
+        }
+        for (key, value) in spec.sysctls.sorted(by: { $0.key < $1.key }) {
+            try step("sysctl \(key)") { () throws(Errno) in
+                let path = "/proc/sys/" + key.replacingDots()
+                let fd = try FileDescriptor.open(path, [.writeOnly, .truncate])
+                defer { fd.closeQuietly() }
+                try fd.writeAll(value)
+            }
+        }
+        if !spec.privileged {
+            for path in spec.maskedPaths { try mask(path) }
+            for path in spec.readonlyPaths { try makeReadOnly(path) }
+        }
+        if let hostname = spec.hostname {
+            try step("set hostname") { () throws(Errno) in try Host.setHostname(hostname) }
+        }
+        if let domainname = spec.domainname {
+            try step("set domainname") { () throws(Errno) in try Host.setDomainname(domainname) }
+        }
+        if spec.network == .new {
+            try step("bring up lo") { () throws(Errno) in try Host.interfaceUp("lo") }
+        }
+        for limit in spec.process.rlimits {
+            try step("set ulimit \(limit.name)") { () throws(Errno) in
+                try ResourceLimit.set(limit.name, soft: limit.soft, hard: limit.hard)
+            }
+        }
+    }
+
+    private func mask(_ path: String) throws(SetupError) {
+        try step("mask \(path)") { () throws(Errno) in
+            do throws(Errno) {
+                if FileSystem.isDirectory(path) {
+                    try Mount.mount(source: "tmpfs", target: path, type: "tmpfs", flags: [.readOnly])
+                } else {
+                    try Mount.bind("/dev/null", to: path, recursive: false)
+                }
+            } catch where error.code == ENOENT {}
+        }
+    }
+
+    private func makeReadOnly(_ path: String) throws(SetupError) {
+        try step("make \(path) read-only") { () throws(Errno) in
+            do throws(Errno) {
+                try Mount.mount(source: path, target: path, type: nil, flags: [.bind, .recursive])
+                try Mount.mount(
+                    source: nil, target: path, type: nil, flags: [.remount, .bind, .readOnly, .noSuid, .noDev, .noExec])
+            } catch where error.code == ENOENT {}
+        }
+    }
+
+    /// User, groups, capabilities and no_new_privs: the last privileged steps, then the working directory.
+    func dropPrivileges() throws(SetupError) -> [String] {
+        let passwd = (try? FileSystem.readString("/etc/passwd")) ?? ""
+        let group = (try? FileSystem.readString("/etc/group")) ?? ""
+        let user: ResolvedUser
+        do {
+            user = try UserResolver.resolve(
+                spec.process.user, additionalGroups: spec.process.additionalGroups, passwd: passwd, group: group)
+        } catch {
+            throw SetupError("resolve user", error.description, exitCode: 126)
+        }
+        let capabilities = spec.privileged ? CapabilitySet.all : spec.process.capabilities
+        try step("set capabilities") { () throws(Errno) in
+            try Capabilities.limitBoundingSet(to: capabilities)
+            try ProcessControl.setKeepCapabilities(true)
+            try Credentials.setGroups(user.additionalGids)
+            try Credentials.setGroupID(user.gid)
+            try Credentials.setUserID(user.uid)
+            try ProcessControl.setKeepCapabilities(false)
+            try Capabilities.set(effective: capabilities, permitted: capabilities, inheritable: [])
+            try Capabilities.clearAmbient()
+        }
+        if spec.process.noNewPrivileges {
+            try step("set no_new_privs") { () throws(Errno) in try ProcessControl.setNoNewPrivileges() }
+        }
+        if chdir(spec.process.cwd) != 0 {
+            throw SetupError("chdir to \(spec.process.cwd)", Errno.current("chdir", spec.process.cwd))
+        }
+        return spec.process.env.contains { $0.hasPrefix("HOME=") } ? [] : ["HOME=\(user.home)"]
+    }
+
+    /// Finds the command on the container's PATH and execs it; only returns by throwing.
+    func execute(extraEnvironment: [String]) -> SetupError {
+        guard let command = spec.process.args.first else { return SetupError("exec", "no command given", exitCode: 127) }
+        let path = spec.process.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? CommandResolver.defaultPath
+        guard let resolved = Exec.search(command, path: path) else {
+            return SetupError("exec", "\"\(command)\": executable file not found in $PATH", exitCode: 127)
+        }
+        let environment = extraEnvironment.isEmpty ? envp : CStringArray(spec.process.env + extraEnvironment)
+        let error = Exec.execute(resolved, argv, environment)
+        return SetupError("exec \(resolved)", error.message, exitCode: error.code == ENOENT ? 127 : 126)
+    }
+
+    private func step(_ name: String, _ body: () throws(Errno) -> Void) throws(SetupError) {
+        do { try body() } catch { throw SetupError(name, error) }
+    }
+
+    private func ensureFile(_ path: String) throws(Errno) {
+        if FileSystem.exists(path) { return }
+        try FileSystem.createDirectory(FileSystem.parentPath(of: path))
+        let fd = try FileDescriptor.open(path, [.create, .writeOnly], mode: 0o644)
+        fd.closeQuietly()
+    }
+}
+
+extension String {
+    func replacingDots() -> String { String(map { $0 == "." ? "/" : $0 }) }
+}

@@ -1,0 +1,100 @@
+import FoundationEssentials
+import Glibc
+import Linux
+
+/// The container's state file, written atomically by its supervisor and read by everyone else.
+public struct ContainerState: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case created, running, restarting, paused, exited
+        /// The state file says running but its supervisor is gone.
+        case dead
+    }
+
+    public var id: String
+    public var name: String
+    public var project: String
+    public var status: Status
+    public var pid: Int32?
+    public var supervisorPid: Int32?
+    public var exitCode: Int32?
+    public var oomKilled = false
+    /// Seconds since the epoch.
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    public var restartCount = 0
+    public var health: HealthState?
+    /// Why the last start failed, as the CLI prints it.
+    public var error: String?
+
+    public init(id: String, name: String, project: String, status: Status = .created) {
+        self.id = id
+        self.name = name
+        self.project = project
+        self.status = status
+    }
+
+    public var isActive: Bool { status == .running || status == .restarting || status == .paused }
+}
+
+public struct HealthState: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable { case starting, healthy, unhealthy }
+    public var status: Status = .starting
+    public var failingStreak = 0
+    /// The last five probes, oldest first.
+    public var log: [HealthProbe] = []
+    public init() {}
+}
+
+public struct HealthProbe: Codable, Sendable, Equatable {
+    public var start: Double
+    public var end: Double
+    public var exitCode: Int32
+    public var output: String
+}
+
+/// JSON files in a container's state directory.
+enum StateFiles {
+    static func config(_ directory: String) -> String { directory + "/config.json" }
+    static func state(_ directory: String) -> String { directory + "/state.json" }
+
+    static func write<T: Encodable>(_ value: T, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try FileSystem.writeAtomically(path, Array(try encoder.encode(value)))
+    }
+
+    static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(try FileSystem.readFile(path)))
+    }
+}
+
+/// Wall-clock seconds, and RFC 3339 text for logs.
+enum Clock {
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func monotonic() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// "2024-05-01T12:00:00.123456789Z"
+    static func rfc3339(_ seconds: Double) -> String {
+        var whole = time_t(seconds.rounded(.down))
+        let nanos = Int((seconds - Double(whole)) * 1e9)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let fraction = String(nanos)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + String(repeating: "0", count: 9 - fraction.count) + fraction + "Z"
+    }
+}

@@ -1,0 +1,368 @@
+import Cgroups
+import FoundationEssentials
+import Glibc
+import Linux
+import Runtime
+
+/// The `__supervise` process: one per container, single-threaded for life, driven by one epoll loop.
+/// It owns PID 1 (and each restart), the log, the state file, the healthcheck and the control socket.
+final class ContainerSupervisor {
+    /// fd 3: the spec (JSON, until EOF). fd 4: one status line back ("started <pid>" or an error).
+    static let specDescriptor = FileDescriptor(rawValue: 3)
+    static let statusDescriptor = FileDescriptor(rawValue: 4)
+
+    let spec: SupervisorSpec
+    let loop: EventLoop
+    let cgroup: (any CgroupManager)?
+    let log: LogWriter
+    let launcher: ContainerLauncher
+    let signals: SignalDescriptor
+    let restartTimer: Timer
+    let stopTimer: Timer
+    var health: HealthMonitor?
+
+    var state: ContainerState
+    var container: RunningContainer?
+    var outputs: [FileDescriptor: String] = [:]
+    var stopRequested = false
+    var backoff = 0.1
+    var startedMonotonic = 0.0
+    /// The cgroup's OOM-kill count when this run started: only kills during the run count.
+    var oomKillsAtStart = 0
+    /// Control connections waiting for the container to exit ("stop", "wait").
+    var waiters: [FileDescriptor] = []
+    var pendingRequests: [FileDescriptor: [UInt8]] = [:]
+    var finished = false
+
+    static func main() -> Int32 {
+        Process.setSession()
+        // Detach from the spawner: it reaps this intermediate, the supervisor is re-parented to init.
+        if (try? Clone.fork { ContainerSupervisor.run() }) != nil { return 0 }
+        try? statusDescriptor.writeAll("cannot fork the supervisor\n")
+        return 1
+    }
+
+    private static func run() -> Int32 {
+        let spec: SupervisorSpec
+        do {
+            let bytes = try specDescriptor.readAll()
+            specDescriptor.closeQuietly()
+            spec = try JSONDecoder().decode(SupervisorSpec.self, from: Data(bytes))
+        } catch {
+            try? statusDescriptor.writeAll("read supervisor spec: \(error)\n")
+            return 1
+        }
+        do {
+            let supervisor = try ContainerSupervisor(spec: spec)
+            return supervisor.serve()
+        } catch {
+            try? statusDescriptor.writeAll("\(spec.container.name): \(error)\n")
+            return 1
+        }
+    }
+
+    init(spec: SupervisorSpec) throws {
+        self.spec = spec
+        try ProcessControl.setChildSubreaper()
+        try ProcessControl.setDumpable(false)
+        Signals.ignore(SIGPIPE)
+        let handled = SignalSet([SIGCHLD, SIGTERM, SIGINT, SIGHUP])
+        try Signals.block(handled)
+        signals = try SignalDescriptor(handled)
+        loop = try EventLoop()
+        restartTimer = try Timer()
+        stopTimer = try Timer()
+        log = try LogWriter(path: spec.logPath)
+        launcher = ContainerLauncher(spec: spec.container)
+        if let placement = spec.cgroup {
+            let manager = Cgroups.manager(for: placement)
+            try manager.create(spec.container.limits)
+            cgroup = manager
+        } else {
+            cgroup = nil
+        }
+        state = (try? StateFiles.read(ContainerState.self, from: StateFiles.state(spec.stateDir)))
+            ?? ContainerState(id: spec.container.id, name: spec.container.name, project: spec.container.project)
+        state.supervisorPid = getpid()
+        state.error = nil
+    }
+
+    /// Starts the container, reports to the spawner, then runs the loop until no restart is due.
+    func serve() -> Int32 {
+        do {
+            try start()
+        } catch {
+            state.status = .exited
+            state.error = "\(error)"
+            if case .setup(_, let code) = error { state.exitCode = code } else { state.exitCode = 125 }
+            state.finishedAt = Clock.now()
+            saveState()
+            try? Self.statusDescriptor.writeAll("\(error)\n")
+            cleanUp()
+            return 1
+        }
+        try? Self.statusDescriptor.writeAll("started \(container?.pid ?? 0)\n")
+        Self.statusDescriptor.closeQuietly()
+        do {
+            let listener = try UnixSocket.listen(path: spec.controlSocket)
+            try loop.register(listener) { [unowned self] _ in self.accept(listener) }
+            try loop.register(signals.fd) { [unowned self] _ in self.handleSignals() }
+            try loop.register(restartTimer.fd) { [unowned self] _ in
+                self.restartTimer.acknowledge()
+                self.restart()
+            }
+            try loop.register(stopTimer.fd) { [unowned self] _ in
+                self.stopTimer.acknowledge()
+                // The grace period is over: SIGKILL on PID 1 takes down its whole PID namespace.
+                if let pid = self.container?.pid { kill(pid, SIGKILL) }
+                _ = self.cgroup?.killAll(timeout: 1)
+            }
+            if let check = spec.healthcheck, check.command != nil {
+                health = try HealthMonitor(supervisor: self, check: check)
+            }
+            try loop.run()
+        } catch {
+            state.error = "supervisor: \(error)"
+            saveState()
+        }
+        cleanUp()
+        return 0
+    }
+
+    // MARK: Container lifecycle
+
+    func start() throws(LaunchError) {
+        let out = try pipe("stdout")
+        let err = try pipe("stderr")
+        let result = Result { () throws(LaunchError) -> RunningContainer in
+            let devNull: FileDescriptor
+            do throws(Errno) { devNull = try FileDescriptor.open("/dev/null", .readOnly) } catch { throw .system("open /dev/null", error) }
+            let stdio = ContainerStdio(input: devNull, output: out.write, error: err.write)
+            let running = Result { () throws(LaunchError) -> RunningContainer in
+                try launcher.launch(stdio: stdio, cgroup: cgroup) { [loop, spec] pid in
+                    try prepareNetwork(spec: spec, containerPid: pid, loop: loop)
+                }
+            }
+            devNull.closeQuietly()
+            return try running.get()
+        }
+        // Our copies of the write ends must go, or the pipes never reach EOF.
+        out.write.closeQuietly()
+        err.write.closeQuietly()
+        let running: RunningContainer
+        switch result {
+        case .success(let value): running = value
+        case .failure(let error):
+            out.read.closeQuietly()
+            err.read.closeQuietly()
+            throw error
+        }
+        container = running
+        startedMonotonic = Clock.monotonic()
+        oomKillsAtStart = cgroup?.oomKillCount() ?? 0
+        for (fd, stream) in [(out.read, "stdout"), (err.read, "stderr")] {
+            outputs[fd] = stream
+            try? loop.register(fd) { [unowned self] _ in self.drain(fd) }
+        }
+        state.status = .running
+        state.pid = running.pid
+        state.startedAt = Clock.now()
+        state.finishedAt = nil
+        state.exitCode = nil
+        state.oomKilled = false
+        if spec.healthcheck?.command != nil { state.health = HealthState() }
+        saveState()
+        health?.containerStarted()
+    }
+
+    private func pipe(_ stream: String) throws(LaunchError) -> (read: FileDescriptor, write: FileDescriptor) {
+        do {
+            let ends = try FileDescriptor.pipe()
+            try ends.read.setNonBlocking()
+            return ends
+        } catch { throw .system("create \(stream) pipe", error) }
+    }
+
+    private func restart() {
+        guard !stopRequested else { return finish() }
+        state.restartCount += 1
+        do {
+            try start()
+        } catch {
+            state.error = "\(error)"
+            exited(code: 125, oom: false)
+        }
+    }
+
+    /// PID 1 is gone: record it and decide between a restart (after back-off) and ending.
+    private func exited(code: Int32, oom: Bool) {
+        container?.pidfd.closeQuietly()
+        container = nil
+        // Whatever is still in the pipes belongs to this run.
+        for fd in Array(outputs.keys) { drain(fd) }
+        health?.containerStopped()
+        state.pid = nil
+        state.exitCode = code
+        state.oomKilled = oom
+        state.finishedAt = Clock.now()
+        // docker resets the back-off once a run has lasted 10 seconds.
+        if Clock.monotonic() - startedMonotonic >= 10 { backoff = 0.1 }
+        if !stopRequested && spec.restart.shouldRestart(exitCode: code, restartCount: state.restartCount) {
+            state.status = .restarting
+            saveState()
+            try? restartTimer.arm(after: backoff)
+            backoff = min(backoff * 2, 60)
+        } else {
+            state.status = .exited
+            saveState()
+            finish()
+        }
+    }
+
+    private func finish() {
+        try? stopTimer.disarm()
+        for waiter in waiters { reply(waiter, "exited \(state.exitCode ?? 0)") }
+        waiters = []
+        finished = true
+        loop.stop()
+    }
+
+    private func cleanUp() {
+        if let cgroup, !spec.keepResources {
+            _ = cgroup.killAll(timeout: 5)
+            try? cgroup.destroy()
+        }
+        unlink(spec.controlSocket)
+    }
+
+    func saveState() {
+        try? StateFiles.write(state, to: StateFiles.state(spec.stateDir))
+    }
+
+    // MARK: Events
+
+    private func drain(_ fd: FileDescriptor) {
+        guard let stream = outputs[fd] else { return }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress, $0.count) }
+            if count > 0 {
+                log.append(buffer[0..<count], stream: stream)
+                continue
+            }
+            if count == -1 && (errno == EAGAIN || errno == EINTR) { return }
+            // EOF: every writer in the container has closed this stream.
+            log.flush(stream: stream)
+            loop.unregister(fd)
+            outputs[fd] = nil
+            fd.closeQuietly()
+            return
+        }
+    }
+
+    private func handleSignals() {
+        while let signal = try? signals.next() {
+            switch signal {
+            case SIGCHLD: reap()
+            default: stop(signal: Signals.number(named: spec.stopSignal) ?? SIGTERM, grace: spec.stopGracePeriod)
+            }
+        }
+    }
+
+    private func reap() {
+        while let (pid, status) = try? Process.wait(-1, noHang: true) {
+            if pid == container?.pid {
+                let oom = (cgroup?.oomKillCount() ?? 0) > oomKillsAtStart && status == .signaled(SIGKILL)
+                exited(code: status.code, oom: oom)
+            } else {
+                health?.reaped(pid: pid, status: status)
+            }
+        }
+    }
+
+    func stop(signal: Int32, grace: Double) {
+        stopRequested = true
+        guard let pid = container?.pid else {
+            try? restartTimer.disarm()
+            return finish()
+        }
+        try? cgroup?.thaw()
+        kill(pid, signal)
+        try? stopTimer.arm(after: max(grace, 0.001))
+    }
+
+    // MARK: Control socket: one request line per connection, one reply line.
+
+    private func accept(_ listener: FileDescriptor) {
+        guard let connection = try? UnixSocket.accept(listener) else { return }
+        try? connection.setNonBlocking()
+        pendingRequests[connection] = []
+        try? loop.register(connection) { [unowned self] _ in self.readRequest(connection) }
+    }
+
+    private func readRequest(_ connection: FileDescriptor) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(connection.rawValue, $0.baseAddress, $0.count) }
+        if count == -1 && errno == EAGAIN { return }
+        if count <= 0 { return close(connection) }
+        pendingRequests[connection, default: []].append(contentsOf: buffer[0..<count])
+        guard let newline = pendingRequests[connection]?.firstIndex(of: UInt8(ascii: "\n")) else { return }
+        let line = String(decoding: pendingRequests[connection]![..<newline], as: UTF8.self)
+        pendingRequests[connection] = nil
+        handle(line.split(separator: " ").map(String.init), connection)
+    }
+
+    private func handle(_ words: [String], _ connection: FileDescriptor) {
+        switch words.first {
+        case "status":
+            let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            reply(connection, json)
+        case "kill":
+            let signal = words.count > 1 ? Signals.number(named: words[1]) ?? SIGKILL : SIGKILL
+            if let pid = container?.pid {
+                kill(pid, signal)
+                reply(connection, "ok")
+            } else {
+                reply(connection, "error container \(spec.container.name) is not running")
+            }
+        case "stop":
+            let signal = words.count > 1 ? Signals.number(named: words[1]) : nil
+            let grace = words.count > 2 ? Double(words[2]) : nil
+            waiters.append(connection)
+            stop(signal: signal ?? Signals.number(named: spec.stopSignal) ?? SIGTERM, grace: grace ?? spec.stopGracePeriod)
+        case "wait":
+            waiters.append(connection)
+        case "pause":
+            reply(connection, freeze(true))
+        case "unpause":
+            reply(connection, freeze(false))
+        default:
+            reply(connection, "error unknown request \(words.first ?? "")")
+        }
+    }
+
+    private func freeze(_ on: Bool) -> String {
+        guard let cgroup else { return "error no cgroup" }
+        do {
+            if on { try cgroup.freeze() } else { try cgroup.thaw() }
+            state.status = on ? .paused : .running
+            saveState()
+            return "ok"
+        } catch {
+            return "error \(error)"
+        }
+    }
+
+    private func reply(_ connection: FileDescriptor, _ line: String) {
+        try? connection.setNonBlocking(false)
+        try? connection.writeAll(line + "\n")
+        close(connection)
+    }
+
+    private func close(_ connection: FileDescriptor) {
+        loop.unregister(connection)
+        waiters.removeAll { $0 == connection }
+        pendingRequests[connection] = nil
+        connection.closeQuietly()
+    }
+}
