@@ -31,7 +31,7 @@ let package = Package(
         // layer 4
         .target(name: "Runtime", dependencies: ["Linux", "Cgroups", "Images"]),
         // layer 5
-        .target(name: "Supervisor", dependencies: ["Runtime", "Network", "DNS", "Linux"]),
+        .target(name: "Supervisor", dependencies: ["Runtime", "Network", "DNS", "Linux", "NetAddress"]),
         // layer 6
         .target(name: "Reconciler", dependencies: [
             "Compose", "Images", "Runtime", "Network", "DNS", "Supervisor", "Cgroups", "Linux", "NetAddress",

@@ -20,6 +20,7 @@ final class ContainerSupervisor {
     let restartTimer: Timer
     let stopTimer: Timer
     var health: HealthMonitor?
+    let network: ContainerNetwork?
 
     var state: ContainerState
     var container: RunningContainer?
@@ -74,6 +75,8 @@ final class ContainerSupervisor {
         stopTimer = try Timer()
         log = try LogWriter(path: spec.logPath)
         launcher = ContainerLauncher(spec: spec.container)
+        let loop = self.loop
+        network = spec.network.map { ContainerNetwork(plan: $0, loop: loop, stateDir: spec.stateDir) }
         if let placement = spec.cgroup {
             let manager = Cgroups.manager(for: placement)
             try manager.create(spec.container.limits)
@@ -139,8 +142,8 @@ final class ContainerSupervisor {
             do throws(Errno) { devNull = try FileDescriptor.open("/dev/null", .readOnly) } catch { throw .system("open /dev/null", error) }
             let stdio = ContainerStdio(input: devNull, output: out.write, error: err.write)
             let running = Result { () throws(LaunchError) -> RunningContainer in
-                try launcher.launch(stdio: stdio, cgroup: cgroup) { [loop, spec] pid in
-                    try prepareNetwork(spec: spec, containerPid: pid, loop: loop)
+                try launcher.launch(stdio: stdio, cgroup: cgroup) { [network] pid in
+                    try network?.prepare(containerPid: pid)
                 }
             }
             devNull.closeQuietly()
@@ -228,6 +231,7 @@ final class ContainerSupervisor {
     }
 
     private func cleanUp() {
+        network?.release()
         if let cgroup, !spec.keepResources {
             _ = cgroup.killAll(timeout: 5)
             try? cgroup.destroy()

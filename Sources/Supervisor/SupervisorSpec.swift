@@ -14,8 +14,8 @@ public struct SupervisorSpec: Codable, Sendable, Equatable {
     public var stopGracePeriod: Double = 10
     /// Leave the cgroup in place when the supervisor exits (for inspection in tests).
     public var keepResources = false
-    /// Opaque to the supervisor: the network hook's input (networks, addresses, DNS, ports).
-    public var networkPayload: String?
+    /// Networks, DNS names and published ports; nil for `network_mode: none`, `host` or a joined netns.
+    public var network: NetworkPlan?
     /// Decided at create time so that removal never has to guess.
     public var cgroup: CgroupPlacement?
 
