@@ -6,6 +6,13 @@ public struct ResolvedUser: Equatable, Sendable {
     public var gid: gid_t
     public var additionalGids: [gid_t]
     public var home: String
+
+    public init(uid: uid_t, gid: gid_t, additionalGids: [gid_t], home: String) {
+        self.uid = uid
+        self.gid = gid
+        self.additionalGids = additionalGids
+        self.home = home
+    }
 }
 
 public enum UserResolutionError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -93,20 +93,7 @@ final class ContainerSupervisor {
     /// Starts the container, reports to the spawner, then runs the loop until no restart is due.
     func serve() -> Int32 {
         do {
-            try start()
-        } catch {
-            state.status = .exited
-            state.error = "\(error)"
-            if case .setup(_, let code) = error { state.exitCode = code } else { state.exitCode = 125 }
-            state.finishedAt = Clock.now()
-            saveState()
-            try? Self.statusDescriptor.writeAll("\(error)\n")
-            cleanUp()
-            return 1
-        }
-        try? Self.statusDescriptor.writeAll("started \(container?.pid ?? 0)\n")
-        Self.statusDescriptor.closeQuietly()
-        do {
+            // Listening before "started" is reported: a client may send "stop" the moment start returns.
             let listener = try UnixSocket.listen(path: spec.controlSocket)
             try loop.register(listener) { [unowned self] _ in self.accept(listener) }
             try loop.register(signals.fd) { [unowned self] _ in self.handleSignals() }
@@ -120,9 +107,23 @@ final class ContainerSupervisor {
                 if let pid = self.container?.pid { kill(pid, SIGKILL) }
                 _ = self.cgroup?.killAll(timeout: 1)
             }
+            try start()
             if let check = spec.healthcheck, check.command != nil {
                 health = try HealthMonitor(supervisor: self, check: check)
             }
+        } catch {
+            state.status = .exited
+            state.error = "\(error)"
+            if case .setup(_, let code) = error as? LaunchError { state.exitCode = code } else { state.exitCode = 125 }
+            state.finishedAt = Clock.now()
+            saveState()
+            try? Self.statusDescriptor.writeAll("\(error)\n")
+            cleanUp()
+            return 1
+        }
+        try? Self.statusDescriptor.writeAll("started \(container?.pid ?? 0)\n")
+        Self.statusDescriptor.closeQuietly()
+        do {
             try loop.run()
         } catch {
             state.error = "supervisor: \(error)"

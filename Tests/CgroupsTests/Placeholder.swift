@@ -1,1 +1,0 @@
-// CgroupsTests: suites land with the module they test.

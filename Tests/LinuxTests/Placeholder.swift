@@ -1,1 +1,0 @@
-// LinuxTests: suites land with the module they test.

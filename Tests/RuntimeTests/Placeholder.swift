@@ -1,1 +1,0 @@
-// RuntimeTests: suites land with the module they test.
