@@ -91,7 +91,7 @@ public struct ContainerLauncher {
             throw .system("clone \(spec.name)", error)
         }
         defer { report.read.closeQuietly() }
-        do {
+        do throws(LaunchError) {
             if let cgroup, cloneTarget == nil {
                 do { try cgroup.attach(child.pid) } catch { throw LaunchError.cgroup(error) }
             }
@@ -105,7 +105,7 @@ public struct ContainerLauncher {
             kill(child.pid, SIGKILL)
             _ = try? Process.wait(child.pid)
             child.pidfd.closeQuietly()
-            throw error as! LaunchError
+            throw error
         }
         report.write.closeQuietly()
         let message = (try? report.read.readAll()) ?? []
