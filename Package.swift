@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["Runtime", "Network", "DNS", "Linux", "NetAddress"]),
         // layer 6
         .target(name: "Reconciler", dependencies: [
-            "Compose", "Images", "Runtime", "Network", "DNS", "Supervisor", "Cgroups", "Linux", "NetAddress",
+            "Compose", "YAML", "Images", "Runtime", "Network", "DNS", "Supervisor", "Cgroups", "Linux", "NetAddress",
         ]),
         // layer 7
         .target(name: "CLI", dependencies: [

@@ -16,6 +16,11 @@ public struct SupervisorSpec: Codable, Sendable, Equatable {
     public var keepResources = false
     /// Networks, DNS names and published ports; nil for `network_mode: none`, `host` or a joined netns.
     public var network: NetworkPlan?
+    /// docker compose's labels (`com.docker.compose.*`) plus the service's own.
+    public var labels: [String: String] = [:]
+    /// The image as the user named it, and its ID (config digest): for `ps` and `image rm`.
+    public var image = ""
+    public var imageID = ""
     /// Decided at create time so that removal never has to guess.
     public var cgroup: CgroupPlacement?
 

@@ -5,6 +5,8 @@ enum Commands {
         ConfigCommand.spec,
         ImageCommand.spec,
         PullCommand.spec,
+        UpCommand.spec,
+        DownCommand.spec,
         CompletionCommand.spec,
     ].sorted { $0.name < $1.name }
 

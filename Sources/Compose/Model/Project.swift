@@ -4,6 +4,8 @@ import YAML
 public struct Project: Sendable, Equatable {
     public var name: String
     public var workingDirectory: String
+    /// The files the project was read from, for the `config_files` label.
+    public var configFiles: [String]
     /// Enabled services, sorted by name.
     public var services: [Service]
     /// Services left out by profiles, sorted by name.
@@ -27,6 +29,7 @@ public struct Project: Sendable, Equatable {
         try Self.validateProjectName(document.projectName, root)
         name = document.projectName
         workingDirectory = document.workingDirectory
+        configFiles = document.configFiles
         interpolated = document.interpolated
         let context = NormalizeContext(workingDirectory: document.workingDirectory, environment: document.environment)
         guard let servicesNode = root["services"], !servicesNode.isNull else {

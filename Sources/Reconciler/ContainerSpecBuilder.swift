@@ -1,0 +1,255 @@
+import Cgroups
+import Compose
+import DNS
+import Glibc
+import Images
+import Linux
+import Runtime
+import Supervisor
+import YAML
+
+/// docker compose's label names, so tools that read them work on our containers too.
+public enum Labels {
+    public static let project = "com.docker.compose.project"
+    public static let service = "com.docker.compose.service"
+    public static let number = "com.docker.compose.container-number"
+    public static let configHash = "com.docker.compose.config-hash"
+    public static let oneOff = "com.docker.compose.oneoff"
+    public static let workingDir = "com.docker.compose.project.working_dir"
+    public static let configFiles = "com.docker.compose.project.config_files"
+    public static let version = "com.docker.compose.version"
+    public static let swcomposeVersion = "dev.swcompose.version"
+}
+
+public struct ContainerSpecError: Error, Sendable, CustomStringConvertible {
+    public let service: String
+    public let message: String
+    public var description: String { "service \(service): \(message)" }
+}
+
+/// Turns a compose service and its image into what the supervisor runs. Writes the container's small
+/// per-container files (hostname, resolv.conf, an empty hosts the supervisor fills) but starts nothing.
+public struct ContainerSpecBuilder: Sendable {
+    public let project: Project
+    public let root: StateRoot
+    public let images: ImageStore
+    public let version: String
+
+    public init(project: Project, root: StateRoot, images: ImageStore, version: String) {
+        self.project = project
+        self.root = root
+        self.images = images
+        self.version = version
+    }
+
+    public static func newID() -> String {
+        (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16).leftPadded(to: 16) }.joined()
+    }
+
+    public func build(service: Service, image: ImageRecord, name: String, number: Int, oneOff: Bool = false,
+                      id: String = ContainerSpecBuilder.newID()) throws -> SupervisorSpec {
+        let directory = "\(root.containers)/\(id)"
+        let config = image.config.config ?? ContainerConfig()
+        let hostname = service.hostname ?? String(id.prefix(12))
+
+        var process = ProcessSpec(
+            args: CommandResolver.resolve(imageEntrypoint: config.entrypoint, imageCmd: config.cmd,
+                                          entrypoint: service.entrypoint.map(CommandForm.exec),
+                                          command: service.command.map(CommandForm.exec)),
+            env: CommandResolver.environment(
+                image: config.env ?? [],
+                service: service.environment.keys.sorted().compactMap { key in service.environment[key]!.map { "\(key)=\($0)" } },
+                hostname: hostname, tty: service.tty),
+            cwd: service.workingDir ?? (config.workingDir?.isEmpty == false ? config.workingDir! : "/"))
+        guard !process.args.isEmpty else {
+            throw ContainerSpecError(service: service.name, message: "no command: the image has no Entrypoint or Cmd and the service sets neither `command` nor `entrypoint`")
+        }
+        process.user = service.user ?? (config.user?.isEmpty == false ? config.user : nil)
+        process.tty = service.tty
+        do {
+            process.capabilities = try DefaultSecurity.capabilities(adding: service.capAdd, dropping: service.capDrop)
+        } catch {
+            throw ContainerSpecError(service: service.name, message: "\(error)")
+        }
+        process.rlimits = service.ulimits.keys.sorted().map {
+            RlimitSpec(name: $0, soft: UInt64(service.ulimits[$0]!.soft), hard: UInt64(service.ulimits[$0]!.hard))
+        }
+
+        var container = ContainerSpec(
+            id: id, name: name, project: project.name,
+            rootfs: .overlay(lowerDirs: images.lowerDirs(for: image), upperDir: directory + "/upper",
+                             workDir: directory + "/work", mergedDir: directory + "/rootfs"),
+            process: process)
+        container.hostname = hostname
+        container.domainname = service.domainName
+        container.privileged = service.privileged
+        container.readOnlyRootfs = service.readOnly
+        container.sysctls = service.sysctls
+        if let size = service.shmSize { container.shmSize = size }
+        container.mounts = try mounts(service, containerID: id)
+        container.limits = limits(service)
+        container.devices = service.devices.map { DeviceSpec(hostPath: $0.source, containerPath: $0.target) }
+
+        let networkMode = service.networkMode ?? ""
+        var networkPlan: NetworkPlan?
+        switch networkMode {
+        case "host":
+            container.network = NamespaceMode.host
+        case "none":
+            container.network = NamespaceMode.new
+        case _ where networkMode.hasPrefix("service:") || networkMode.hasPrefix("container:"):
+            throw ContainerSpecError(service: service.name, message: "network_mode \(networkMode) is not supported yet")
+        default:
+            networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory)
+        }
+        container.etcFiles = EtcFiles(hosts: directory + "/hosts", hostname: directory + "/hostname",
+                                      resolvConf: networkMode == "host" ? "/etc/resolv.conf" : directory + "/resolv.conf")
+
+        var spec = SupervisorSpec(container: container)
+        spec.network = networkPlan
+        spec.restart = restartPolicy(service)
+        spec.healthcheck = healthcheck(service, image: config)
+        spec.stopSignal = service.stopSignal ?? config.stopSignal ?? "SIGTERM"
+        spec.stopGracePeriod = service.stopGracePeriod.map { Double($0.nanoseconds) / 1e9 } ?? 10
+        spec.image = service.image ?? "\(project.name)-\(service.name)"
+        spec.imageID = image.id
+        spec.labels = service.labels.merging([
+            Labels.project: project.name, Labels.service: service.name, Labels.number: "\(number)",
+            Labels.configHash: project.configHash(of: service), Labels.oneOff: oneOff ? "True" : "False",
+            Labels.workingDir: project.workingDirectory, Labels.configFiles: project.configFiles.joined(separator: ","),
+            Labels.version: "2.40.3", Labels.swcomposeVersion: version,
+        ]) { _, ours in ours }
+        return spec
+    }
+
+    /// The overlay's directories and the files the runtime binds into /etc, made before the first start.
+    public func prepareFiles(_ spec: SupervisorSpec, service: Service) throws {
+        let container = spec.container
+        if case .overlay(_, let upper, let work, let merged) = container.rootfs {
+            for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o700) }
+        }
+        try FileSystem.writeAtomically(container.etcFiles.hostname!, (container.hostname ?? "") + "\n")
+        if spec.network != nil || container.network == NamespaceMode.new {
+            try FileSystem.writeAtomically(container.etcFiles.hosts!, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        }
+        if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers) {
+            let nameservers = spec.network == nil ? [] : [ResolvConf.embeddedServer]
+            try FileSystem.writeAtomically(resolv, ResolvConf.render(nameservers: nameservers, search: list(service.node["dns_search"]),
+                                                                      options: list(service.node["dns_opt"])))
+        }
+    }
+
+    private func list(_ node: Node?) -> [String] {
+        node?.sequence?.compactMap(\.scalar) ?? node?.scalar.map { [$0] } ?? []
+    }
+
+    private func mounts(_ service: Service, containerID: String) throws -> [MountSpec] {
+        var result: [MountSpec] = []
+        for (index, volume) in service.volumes.enumerated() {
+            switch volume.type {
+            case "bind":
+                guard let source = volume.source else { continue }
+                if !FileSystem.exists(source) {
+                    guard volume.createHostPath else {
+                        throw ContainerSpecError(service: service.name, message: "bind source path does not exist: \(source)")
+                    }
+                    try FileSystem.createDirectory(source)
+                }
+                var mount = MountSpec(kind: .bind, source: source, target: volume.target, readOnly: volume.readOnly)
+                mount.propagation = volume.propagation
+                result.append(mount)
+            case "volume":
+                let path: String
+                if let key = volume.source {
+                    let name = project.volumes[key]?.name ?? "\(project.name)_\(key)"
+                    path = VolumeStore(root: root).dataPath(name)
+                } else {
+                    path = "\(root.containers)/\(containerID)/anon/\(index)"
+                }
+                try FileSystem.createDirectory(path)
+                result.append(MountSpec(kind: .volume, source: path, target: volume.target, readOnly: volume.readOnly))
+            case "tmpfs":
+                var mount = MountSpec(kind: .tmpfs, source: "tmpfs", target: volume.target)
+                mount.tmpfsSize = volume.tmpfsSize
+                mount.tmpfsMode = volume.tmpfsMode.map(UInt32.init)
+                result.append(mount)
+            default:
+                throw ContainerSpecError(service: service.name, message: "volume type \(volume.type) is not supported")
+            }
+        }
+        for target in service.tmpfs {
+            result.append(MountSpec(kind: .tmpfs, source: "tmpfs", target: String(target.split(separator: ":").first ?? "")))
+        }
+        return result
+    }
+
+    private func limits(_ service: Service) -> CgroupLimits {
+        var limits = CgroupLimits()
+        let deploy = service.deploy
+        limits.memory = service.memLimit ?? deploy?.limits.memory
+        limits.memoryReservation = service.memReservation ?? deploy?.reservations.memory
+        limits.memorySwap = service.node["memswap_limit"]?.scalar.flatMap { Int64($0) }
+        limits.cpus = service.cpus ?? deploy?.limits.cpus
+        limits.cpuShares = service.node["cpu_shares"]?.int.map(Int64.init)
+        limits.cpuQuota = service.node["cpu_quota"]?.int.map(Int64.init)
+        limits.cpuPeriod = service.node["cpu_period"]?.int.map(Int64.init)
+        limits.cpusetCpus = service.node["cpuset"]?.scalar
+        limits.pids = (service.pidsLimit ?? deploy?.limits.pids).map(Int64.init)
+        limits.blkioWeight = service.node["blkio_config"]?["weight"]?.int
+        return limits
+    }
+
+    private func restartPolicy(_ service: Service) -> RestartPolicy {
+        if let text = service.restart, let policy = RestartPolicy(parsing: text) { return policy }
+        switch service.deploy?.restartCondition {
+        case "any": return .always
+        case "on-failure": return .onFailure(maxRetries: service.deploy?.restartMaxAttempts)
+        default: return .no
+        }
+    }
+
+    private func healthcheck(_ service: Service, image: ContainerConfig) -> Supervisor.Healthcheck? {
+        let declared = service.healthcheck
+        if declared?.disable == true { return nil }
+        let test = declared.map(\.test).flatMap { $0.isEmpty ? nil : $0 } ?? image.healthcheck?.test
+        guard let test, test.first != "NONE" else { return nil }
+        func seconds(_ duration: ComposeDuration?, _ fallback: Double) -> Double {
+            duration.map { Double($0.nanoseconds) / 1e9 } ?? fallback
+        }
+        return Supervisor.Healthcheck(test: test, interval: seconds(declared?.interval, 30), timeout: seconds(declared?.timeout, 30),
+                                      retries: declared?.retries ?? 3, startPeriod: seconds(declared?.startPeriod, 0))
+    }
+
+    private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String) -> NetworkPlan {
+        let graph = ServiceGraph(project: project)
+        let endpoints = (graph.attachments[service.name] ?? []).map { attachment -> NetworkPlan.Endpoint in
+            let network = project.networks[attachment.network]?.name ?? "\(project.name)_\(attachment.network)"
+            var names = [service.name, name] + attachment.aliases + [String(id.prefix(12))]
+            if service.hostname != nil { names.append(hostname) }
+            var unique: [String] = []
+            for entry in names where !unique.contains(entry) { unique.append(entry) }
+            return NetworkPlan.Endpoint(network: network, names: unique, ipv4Address: attachment.ipv4Address,
+                                        ipv6Address: attachment.ipv6Address,
+                                        macAddress: service.networks[attachment.network]?.macAddress ?? service.node["mac_address"]?.scalar)
+        }
+        let ports = service.ports.map { port -> NetworkPlan.Port in
+            let published = port.published.map(Self.range) ?? (0, 0)
+            return NetworkPlan.Port(hostIP: port.hostIP, hostPortStart: published.0, hostPortEnd: published.1,
+                                    containerPortStart: UInt16(clamping: port.target), containerPortEnd: UInt16(clamping: port.target),
+                                    transport: port.proto)
+        }
+        return NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
+                           networks: endpoints, ports: ports, dnsServers: service.dns,
+                           extraHosts: service.extraHosts.map { [$0.host, $0.address] }, hostsFile: directory + "/hosts")
+    }
+
+    /// "8080" or "8080-8081".
+    static func range(_ text: String) -> (UInt16, UInt16) {
+        let parts = text.split(separator: "-").compactMap { UInt16($0) }
+        return (parts.first ?? 0, parts.last ?? parts.first ?? 0)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
