@@ -30,6 +30,12 @@ public final class NetworkManager {
         return allocation
     }
 
+    /// Networks that really exist: recorded by IPAM and with their bridge on the host. A command killed between
+    /// the two leaves a record without a bridge; callers then create it again (`create` is idempotent).
+    public func existingNetworks() throws(NetworkError) -> [NetworkAllocation] {
+        try ipam.allocations().filter { allocation in (try? host.link(named: allocation.bridge)) != nil }
+    }
+
     /// Deletes the bridge and forgets the allocation.
     public func remove(network name: String) throws(NetworkError) {
         guard let allocation = try ipam.allocation(name: name) else { return }

@@ -35,8 +35,10 @@ public struct ProjectRuntime: Sendable {
         }.sorted { ($0.service, $0.number) < ($1.service, $1.number) }
     }
 
+    /// Gathered once per command, under the project lock (it also sweeps half-created containers).
     public func observe() throws -> ObservedState {
-        let allocations = (try? NetworkManager(stateRoot: root)).flatMap { try? $0.ipam.allocations() } ?? []
+        containers.sweepIncomplete(project: projectName)
+        let allocations = (try? NetworkManager(stateRoot: root)).flatMap { try? $0.existingNetworks() } ?? []
         return ObservedState(
             networks: Set(allocations.map(\.name)),
             volumes: Set(VolumeStore(root: root).list()),

@@ -30,17 +30,22 @@ public struct ContainerStore: Sendable {
         spec.stateDir = directory
         if spec.logPath.isEmpty { spec.logPath = directory + "/container.log" }
         if spec.controlSocket.isEmpty { spec.controlSocket = socketPath(id) }
+        // Built under a temporary name and renamed into place: a command killed half-way leaves a
+        // `.creating-` directory (swept under the project lock), never a container without its state.
+        let temporary = "\(root.containers)/.creating-\(spec.container.project)-\(id)"
         do {
             if spec.cgroup == nil {
                 spec.cgroup = try Cgroups.placement(project: spec.container.project, id: id, limits: spec.container.limits)
             }
-            try FileSystem.createDirectory(directory, mode: 0o700)
+            try FileSystem.createDirectory(temporary, mode: 0o700)
             try FileSystem.createDirectory(root.sockets, mode: 0o700)
-            try StateFiles.write(spec, to: StateFiles.config(directory))
+            try StateFiles.write(spec, to: StateFiles.config(temporary))
             try StateFiles.write(
                 ContainerState(id: id, name: spec.container.name, project: spec.container.project),
-                to: StateFiles.state(directory))
+                to: StateFiles.state(temporary))
+            try check(rename(temporary, directory), "rename", directory)
         } catch {
+            try? FileSystem.removeTree(temporary)
             throw .failed("create container \(spec.container.name)", "\(error)")
         }
         return spec
@@ -168,7 +173,14 @@ public struct ContainerStore: Sendable {
     }
 
     public func list() -> [ContainerState] {
-        ((try? FileSystem.contents(of: root.containers)) ?? []).sorted().compactMap { try? inspect($0) }
+        ((try? FileSystem.contents(of: root.containers)) ?? []).filter { !$0.hasPrefix(".") }.sorted().compactMap { try? inspect($0) }
+    }
+
+    /// Removes what a killed `create` left for `project`; call while holding the project's lock.
+    public func sweepIncomplete(project: String) {
+        for name in (try? FileSystem.contents(of: root.containers)) ?? [] where name.hasPrefix(".creating-\(project)-") {
+            try? FileSystem.removeTree("\(root.containers)/\(name)")
+        }
     }
 
     public func logs(_ id: String, since: Double? = nil, until: Double? = nil, tail: Int? = nil) throws(ContainerStoreError) -> [LogEntry] {

@@ -1,4 +1,5 @@
 import Foundation
+import Linux
 import Testing
 
 /// Runs the built `swcompose` binary as a user would: a temp project directory, a compose file, a private
@@ -48,7 +49,9 @@ struct Stack {
     func run(_ arguments: [String], environment: [String: String] = [:]) -> Result {
         var env = ["SWCOMPOSE_ROOT": root, "COMPOSE_PROJECT_NAME": project, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         env.merge(environment) { $1 }
-        return Stack.exec([Stack.binary] + arguments, environment: env, cwd: directory)
+        // The compose file by path: posix_spawn here has no working-directory action.
+        let file = arguments.first == "image" ? [] : ["-f", directory + "/compose.yaml"]
+        return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory)
     }
 
     func importBusybox() {
@@ -75,26 +78,28 @@ struct Stack {
         return found
     }
 
+    /// posix_spawn with stdout and stderr sent to files: no pipe a supervisor could hold open, no Foundation
+    /// Process (whose waitUntilExit can stall under the test runner). `cwd` is passed as `-f` by `run`.
     static func exec(_ arguments: [String], environment: [String: String], cwd: String) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return Result(status: 127, stdout: "", stderr: "\(error)") }
-        // Drain both pipes while the command runs so a chatty one cannot fill a pipe and stall.
-        nonisolated(unsafe) var stderr = Data()
-        let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let base = NSTemporaryDirectory() + "swc-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".out")
+            try? FileManager.default.removeItem(atPath: base + ".err")
+        }
+        do {
+            let devNull = try FileDescriptor.open("/dev/null", .readOnly)
+            let out = try FileDescriptor.open(base + ".out", [.writeOnly, .create, .truncate])
+            let err = try FileDescriptor.open(base + ".err", [.writeOnly, .create, .truncate])
+            defer { [devNull, out, err].forEach { $0.closeQuietly() } }
+            var spawn = Spawn(executable: arguments[0], arguments: arguments,
+                              environment: environment.map { "\($0.key)=\($0.value)" })
+            spawn.descriptors = [0: devNull, 1: out, 2: err]
+            let pid = try spawn.run()
+            let code = try Linux.Process.wait(pid)?.status.code ?? -1
+            return Result(status: code, stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+        } catch {
+            return Result(status: 127, stdout: "", stderr: "\(error)")
+        }
     }
 }
