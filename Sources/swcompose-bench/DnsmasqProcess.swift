@@ -1,0 +1,71 @@
+import DNS
+import Glibc
+import Linux
+
+/// Debian's dnsmasq serving a hosts file on 127.0.0.1 and a free port, as the DNS peer. Started with
+/// posix_spawn and ended by its PID only.
+final class DnsmasqProcess {
+    let address: DnsSocketAddress
+    private var pid: pid_t?
+    private let stderrPath: String
+    /// Peak RSS once it has been stopped.
+    private(set) var peakKiB: Int?
+
+    init(binary: String, hostsFile: String, context: BenchContext) throws(BenchError) {
+        address = try Self.freeLoopbackPort()
+        stderrPath = context.stderrPath("dnsmasq")
+        pid = try ProcessRunner.spawn([
+            binary, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--addn-hosts=\(hostsFile)",
+            "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(address.port)",
+            "--conf-file=/dev/null", "--pid-file=", "--log-facility=-",
+        ], environment: context.environment, stderrPath: stderrPath)
+        do {
+            try waitUntilAnswering()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// Ends dnsmasq with SIGTERM and reaps it; safe to call twice.
+    func stop() {
+        guard let running = pid else { return }
+        pid = nil
+        kill(running, SIGTERM)
+        if let (_, usage) = try? ProcessRunner.wait(running, command: "dnsmasq") { peakKiB = usage.ru_maxrss }
+    }
+
+    deinit { stop() }
+
+    private func waitUntilAnswering() throws(BenchError) {
+        guard let name = try? DNSName("web") else { throw .dns("bad probe name") }
+        for _ in 0..<50 {
+            if let running = pid, let status = ProcessRunner.hasExited(running) {
+                pid = nil
+                throw .failed(command: "dnsmasq", status: status, stderrTail: ProcessRunner.tail(of: stderrPath))
+            }
+            if let probe = try? DNSBenchmark.run(server: address, name: name, queries: 1, timeoutMilliseconds: 100),
+               probe.failures == 0 {
+                return
+            }
+            // A refused query fails at once; give dnsmasq time to bind.
+            usleep(50_000)
+        }
+        throw .notReady(what: "dnsmasq on \(address)")
+    }
+
+    /// A port free for both UDP and TCP on 127.0.0.1 right now (the kernel picks it; released again).
+    private static func freeLoopbackPort() throws(BenchError) -> DnsSocketAddress {
+        guard let any = DnsSocketAddress(host: "127.0.0.1", port: 0) else { throw .dns("no loopback address") }
+        do {
+            let (udp, tcp) = try DNSServer.bindSockets(any)
+            defer {
+                udp.closeQuietly()
+                tcp.closeQuietly()
+            }
+            return try DnsSocket.localAddress(of: udp)
+        } catch {
+            throw .system(what: "find a free port for dnsmasq", error)
+        }
+    }
+}
