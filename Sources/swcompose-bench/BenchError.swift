@@ -8,6 +8,7 @@ enum BenchError: Error, CustomStringConvertible {
     case failed(command: String, status: ProcessStatus, stderrTail: String)
     case notReady(what: String)
     case dns(String)
+    case wrongOutput(command: String, message: String)
 
     var description: String {
         switch self {
@@ -18,6 +19,7 @@ enum BenchError: Error, CustomStringConvertible {
             "\(command) \(status)" + (tail.isEmpty ? "" : ":\n" + tail)
         case .notReady(let what): "\(what) did not become ready"
         case .dns(let message): "dns: \(message)"
+        case .wrongOutput(let command, let message): "\(command): \(message)"
         }
     }
 }

@@ -56,16 +56,17 @@ struct CommandTimer {
 extension ReportTable {
     /// Timed commands, one row each; the first command is the baseline of the last column.
     static func commands(title: String, commands: [CommandTimer.Command], samples: [CommandSamples?]) -> ReportTable {
-        var table = ReportTable(title: title, headers: ["command", "runs", "median ms", "min ms", "max ms", "peak RSS MiB", "time vs swcompose"])
+        var table = ReportTable(title: title, headers: ["command", "runs", "median ms", "min ms", "max ms", "cpu ms", "peak RSS MiB", "time vs swcompose"])
         let baseline = samples[0]?.seconds.median ?? 0
         for (command, sample) in zip(commands, samples) {
             guard let sample else {
-                table.add([command.label, "failed", "-", "-", "-", "-", "-"])
+                table.add([command.label, "failed", "-", "-", "-", "-", "-", "-"])
                 continue
             }
             table.add([
                 command.label, String(sample.seconds.count), Figure.milliseconds(sample.seconds.median),
                 Figure.milliseconds(sample.seconds.min), Figure.milliseconds(sample.seconds.max),
+                Figure.milliseconds(sample.cpuSeconds.median),
                 Figure.mebibytes(kib: sample.peakKiB.max),
                 baseline > 0 ? Figure.ratio(sample.seconds.median / baseline) : "-",
             ])

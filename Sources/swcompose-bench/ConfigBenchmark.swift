@@ -38,9 +38,17 @@ enum ConfigBenchmark {
             do { try FileSystem.writeAtomically(path, text) } catch { throw .system(what: "write \(path)", error) }
             let megabytes = Figure.fixed(Double(text.utf8.count) / 1_048_576, digits: 2)
             context.note("config: \(input.fileName) (\(input.label), \(megabytes) MiB)")
-            let commands = tools.map { label, binary, isPeer in
-                CommandTimer.Command(label: label, arguments: [binary, "-f", path, "config", "-q"],
-                                     environment: context.environment, isPeer: isPeer)
+            var commands: [CommandTimer.Command] = []
+            for (label, binary, isPeer) in tools {
+                do {
+                    try checkServices(binary, file: path, expected: input.generator.services, context: context)
+                } catch {
+                    guard isPeer else { throw error }
+                    context.note("\(label) skipped for \(input.fileName): \(error)")
+                    continue
+                }
+                commands.append(CommandTimer.Command(label: label, arguments: [binary, "-f", path, "config", "-q"],
+                                                     environment: context.environment, isPeer: isPeer))
             }
             let samples = try timer.measure(commands)
             Console.out(ReportTable.commands(title: "config -q \(input.fileName): \(input.label), \(megabytes) MiB (load \(LoadAverage.text))",
@@ -48,6 +56,18 @@ enum ConfigBenchmark {
             if input.generator.services == 500, let own = samples[0] {
                 Console.out(verdict(own))
             }
+        }
+    }
+
+    /// A parser that skipped work would look fast, so each tool must first list every service.
+    static func checkServices(_ binary: String, file: String, expected: Int, context: BenchContext) throws(BenchError) {
+        let output = "\(context.workDirectory)/config/services.out"
+        let arguments = [binary, "-f", file, "config", "--services"]
+        _ = try ProcessRunner.runChecked(arguments, environment: context.environment, stdoutPath: output,
+                                         stderrPath: context.stderrPath("config-services"))
+        let listed = ((try? FileSystem.readString(output)) ?? "").split(separator: "\n").count
+        guard listed == expected else {
+            throw .wrongOutput(command: arguments.joined(separator: " "), message: "listed \(listed) services, the file has \(expected)")
         }
     }
 

@@ -48,7 +48,10 @@ enum DNSQueryBenchmark {
         }
         try server.stop()
         dnsmasq?.stop()
-        Console.out(table(servers: servers.map(\.0), results: results, dnsmasqPeakKiB: dnsmasq?.peakKiB).render())
+        // The in-process server's memory is the benchmark's own, so it has no figure of its own.
+        var peaks = ["-"]
+        if let dnsmasq { peaks.append(dnsmasq.peakKiB.map { Figure.mebibytes(kib: Double($0)) } ?? "-") }
+        Console.out(table(servers: servers.map(\.0), results: results, peaks: peaks).render())
     }
 
     /// The same names in swcompose's name table and in a hosts file for dnsmasq.
@@ -88,20 +91,19 @@ enum DNSQueryBenchmark {
         return Array(buffer[0..<count])
     }
 
-    static func table(servers: [String], results: [[DNSBenchmark.Result]], dnsmasqPeakKiB: Int?) -> ReportTable {
+    static func table(servers: [String], results: [[DNSBenchmark.Result]], peaks: [String]) -> ReportTable {
         var table = ReportTable(title: "dns: \(results.first?.first?.queries ?? 0) sequential UDP A queries per round on loopback (load \(LoadAverage.text))",
                                 headers: ["server", "rounds", "q/s median", "q/s min", "q/s max", "p50 µs", "p99 µs", "failed", "peak RSS MiB"])
-        for (label, rounds) in zip(servers, results) {
+        for (index, (label, rounds)) in zip(servers, results).enumerated() {
             var rate = Samples(), p50 = Samples(), p99 = Samples()
             for round in rounds {
                 rate.add(round.queriesPerSecond)
                 p50.add(round.p50Microseconds)
                 p99.add(round.p99Microseconds)
             }
-            let peak = label == "dnsmasq" ? dnsmasqPeakKiB.map { Figure.mebibytes(kib: Double($0)) } ?? "-" : "(shared)"
             table.add([label, String(rounds.count), Figure.fixed(rate.median, digits: 0), Figure.fixed(rate.min, digits: 0),
                        Figure.fixed(rate.max, digits: 0), Figure.fixed(p50.median, digits: 0), Figure.fixed(p99.median, digits: 0),
-                       String(rounds.reduce(0) { $0 + $1.failures }), peak])
+                       String(rounds.reduce(0) { $0 + $1.failures }), peaks[index]])
         }
         return table
     }

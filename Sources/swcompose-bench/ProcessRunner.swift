@@ -25,6 +25,8 @@ enum ProcessStatus: Equatable, CustomStringConvertible {
 struct ProcessRun {
     let status: ProcessStatus
     let seconds: Double
+    /// User plus system CPU time: less disturbed than wall time by other work on a loaded machine.
+    let cpuSeconds: Double
     /// ru_maxrss from wait4: the largest RSS of the child or of any descendant it waited for.
     let peakKiB: Int
 }
@@ -37,7 +39,9 @@ enum ProcessRunner {
         let start = MonotonicClock.now()
         let pid = try spawn(arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath)
         let (status, usage) = try wait(pid, command: arguments[0])
-        return ProcessRun(status: status, seconds: MonotonicClock.now() - start, peakKiB: usage.ru_maxrss)
+        let elapsed = MonotonicClock.now() - start
+        let cpu = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
+        return ProcessRun(status: status, seconds: elapsed, cpuSeconds: cpu, peakKiB: usage.ru_maxrss)
     }
 
     /// Like `run`, but throws with the tail of stderr unless the program exits 0.

@@ -29,7 +29,7 @@ struct ReportTable {
 
 /// Number formats shared by all tables.
 enum Figure {
-    static func milliseconds(_ seconds: Double) -> String { fixed(seconds * 1000, digits: seconds < 0.1 ? 2 : 1) }
+    static func milliseconds(_ seconds: Double) -> String { fixed(seconds * 1000, digits: 1) }
     static func seconds(_ seconds: Double) -> String { fixed(seconds, digits: 2) }
     static func mebibytes(kib: Double) -> String { fixed(kib / 1024, digits: 1) }
     static func ratio(_ value: Double) -> String { fixed(value, digits: 2) + "x" }

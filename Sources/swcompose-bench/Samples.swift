@@ -18,13 +18,15 @@ struct Samples {
     }
 }
 
-/// Wall times and peak memory of repeated runs of one command.
+/// Wall times, CPU times and peak memory of repeated runs of one command.
 struct CommandSamples {
     var seconds = Samples()
+    var cpuSeconds = Samples()
     var peakKiB = Samples()
 
     mutating func add(_ run: ProcessRun) {
         seconds.add(run.seconds)
+        cpuSeconds.add(run.cpuSeconds)
         peakKiB.add(Double(run.peakKiB))
     }
 }
