@@ -24,6 +24,7 @@ struct BenchContext {
         guard ProgramLocator.isExecutable(path) else {
             throw .missingProgram(name: path, hint: "build it with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker -s` or pass --swcompose PATH")
         }
+        note("timing \(path) (\(ExecutableKind.describe(path)))")
         return path
     }
 
