@@ -8,14 +8,23 @@ struct BenchContext {
     let workingDirectory: String
     /// Scratch and cache directory; everything a benchmark extracts or starts lives below it.
     let workDirectory: String
+    /// GNU time for exact peak RSS of timed commands; nil when it is not installed.
+    let peakMeter: PeakMemoryMeter?
 
     init(options: BenchOptions) throws(BenchError) {
         self.options = options
         environment = CurrentProcess.environment()
         do { workingDirectory = try CurrentProcess.workingDirectory() } catch { throw .system(what: "working directory", error) }
         let temp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        workDirectory = ProgramLocator.absolute(options.workDirectory ?? "\(temp)/swcompose-bench", workingDirectory: workingDirectory)
+        let directory = ProgramLocator.absolute(options.workDirectory ?? "\(temp)/swcompose-bench", workingDirectory: workingDirectory)
+        workDirectory = directory
+        peakMeter = ProgramLocator.find("time", path: environment["PATH"]).map {
+            PeakMemoryMeter(program: $0, reportPath: "\(directory)/peak-rss.txt")
+        }
         try makeDirectory(workDirectory)
+        if peakMeter == nil {
+            note("GNU time not found (apt-get install time): peak RSS figures include this benchmark's own peak")
+        }
     }
 
     /// The swcompose binary under test; a missing one is an error, not a skipped benchmark.

@@ -43,7 +43,7 @@ struct CommandTimer {
         let run: ProcessRun
         do {
             run = try ProcessRunner.runChecked(command.arguments, environment: command.environment,
-                                               stderrPath: context.stderrPath("timed-command"))
+                                               stderrPath: context.stderrPath("timed-command"), meter: context.peakMeter)
         } catch {
             try? command.cleanup()
             throw error

@@ -9,10 +9,12 @@ enum ConfigBenchmark {
         let label: String
         let fileName: String
         let generator: ComposeFileGenerator
+        /// The 100 ms / 30 MiB targets are set for the 500-service file.
+        var hasTargets = false
     }
 
     static let inputs = [
-        Input(label: "500 services", fileName: "big500.yml", generator: ComposeFileGenerator(services: 500)),
+        Input(label: "500 services", fileName: "big500.yml", generator: ComposeFileGenerator(services: 500), hasTargets: true),
         // The ~5 MB file keeps the 500-long chains and grows by values rather than by chain length.
         Input(label: "1000 services, ~5 MB", fileName: "big-5mb.yml",
               generator: ComposeFileGenerator(services: 1000, payloadBytes: 4600, chainLength: 500)),
@@ -53,7 +55,7 @@ enum ConfigBenchmark {
             let samples = try timer.measure(commands)
             Console.out(ReportTable.commands(title: "config -q \(input.fileName): \(input.label), \(megabytes) MiB (load \(LoadAverage.text))",
                               commands: commands, samples: samples).render())
-            if input.generator.services == 500, let own = samples[0] {
+            if input.hasTargets, let own = samples[0] {
                 Console.out(verdict(own))
             }
         }

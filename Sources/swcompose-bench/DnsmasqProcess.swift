@@ -8,7 +8,8 @@ final class DnsmasqProcess {
     let address: DnsSocketAddress
     private var pid: pid_t?
     private let stderrPath: String
-    /// Peak RSS once it has been stopped.
+    /// Peak RSS (VmHWM) read just before it was stopped. wait4's ru_maxrss would include this
+    /// benchmark's own peak, which posix_spawn's child shares until exec.
     private(set) var peakKiB: Int?
 
     init(binary: String, hostsFile: String, context: BenchContext) throws(BenchError) {
@@ -31,8 +32,16 @@ final class DnsmasqProcess {
     func stop() {
         guard let running = pid else { return }
         pid = nil
+        peakKiB = Self.highWaterMark(running)
         kill(running, SIGTERM)
-        if let (_, usage) = try? ProcessRunner.wait(running, command: "dnsmasq") { peakKiB = usage.ru_maxrss }
+        _ = try? ProcessRunner.wait(running, command: "dnsmasq")
+    }
+
+    /// VmHWM from /proc/PID/status, in KiB.
+    private static func highWaterMark(_ pid: pid_t) -> Int? {
+        guard let status = try? FileSystem.readString("/proc/\(pid)/status") else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        return line.flatMap { Int($0.dropFirst("VmHWM:".count).filter(\.isNumber)) }
     }
 
     deinit { stop() }

@@ -27,27 +27,28 @@ struct ProcessRun {
     let seconds: Double
     /// User plus system CPU time: less disturbed than wall time by other work on a loaded machine.
     let cpuSeconds: Double
-    /// ru_maxrss from wait4: the largest RSS of the child or of any descendant it waited for.
+    /// Peak RSS: the meter's figure, else wait4's ru_maxrss (which includes the caller's own peak).
     let peakKiB: Int
 }
 
 /// Starts programs with posix_spawn (never fork: cheap and thread-safe) and reaps them with wait4.
 enum ProcessRunner {
     /// Runs `arguments` to completion; stdout goes to `stdoutPath`, stderr to `stderrPath`.
+    /// With a `meter` the wall time includes GNU time's own start (about a millisecond, alike for every command).
     static func run(_ arguments: [String], environment: [String: String], stdoutPath: String = "/dev/null",
-                    stderrPath: String) throws(BenchError) -> ProcessRun {
+                    stderrPath: String, meter: PeakMemoryMeter? = nil) throws(BenchError) -> ProcessRun {
         let start = MonotonicClock.now()
-        let pid = try spawn(arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        let pid = try spawn(meter?.wrap(arguments) ?? arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath)
         let (status, usage) = try wait(pid, command: arguments[0])
         let elapsed = MonotonicClock.now() - start
         let cpu = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
-        return ProcessRun(status: status, seconds: elapsed, cpuSeconds: cpu, peakKiB: usage.ru_maxrss)
+        return ProcessRun(status: status, seconds: elapsed, cpuSeconds: cpu, peakKiB: meter?.read() ?? usage.ru_maxrss)
     }
 
     /// Like `run`, but throws with the tail of stderr unless the program exits 0.
     static func runChecked(_ arguments: [String], environment: [String: String], stdoutPath: String = "/dev/null",
-                           stderrPath: String) throws(BenchError) -> ProcessRun {
-        let result = try run(arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath)
+                           stderrPath: String, meter: PeakMemoryMeter? = nil) throws(BenchError) -> ProcessRun {
+        let result = try run(arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath, meter: meter)
         guard result.status.succeeded else {
             throw .failed(command: arguments.joined(separator: " "), status: result.status, stderrTail: tail(of: stderrPath))
         }

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 need=()
 command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+[ -x /usr/bin/time ] || need+=(time)   # GNU time measures each command's own peak RSS
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
