@@ -8,6 +8,23 @@ enum Commands {
         UpCommand.spec,
         DownCommand.spec,
         CompletionCommand.spec,
+        PsCommand.spec,
+        LogsCommand.spec,
+        ExecCommand.spec,
+        StartCommand.spec,
+        StopCommand.spec,
+        RestartCommand.spec,
+        KillCommand.spec,
+        RmCommand.spec,
+        PauseCommand.spec,
+        UnpauseCommand.spec,
+        WaitCommand.spec,
+        PortCommand.spec,
+        TopCommand.spec,
+        ImagesCommand.spec,
+        LsCommand.spec,
+        StatsCommand.spec,
+        EventsCommand.spec,
     ].sorted { $0.name < $1.name }
 
     /// A command or subcommand by its full name ("image ls").
