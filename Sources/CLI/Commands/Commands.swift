@@ -25,6 +25,9 @@ enum Commands {
         LsCommand.spec,
         StatsCommand.spec,
         EventsCommand.spec,
+        RunCommand.spec,
+        CreateCommand.spec,
+        CpCommand.spec,
     ].sorted { $0.name < $1.name }
 
     /// A command or subcommand by its full name ("image ls").
