@@ -51,7 +51,7 @@ enum LogPrefix {
         let width = names.map(\.count).max() ?? 0
         var result: [String: String] = [:]
         for (index, (container, name)) in zip(containers, names).enumerated() {
-            let padded = name.padding(width + 1) + "| "
+            let padded = name.padding(width + 1) + " | "
             result[container.id] = color ? "\u{1B}[\(colors[index % colors.count])m\(padded)\u{1B}[0m" : padded
         }
         return result

@@ -126,7 +126,8 @@ public struct ContainerSpecBuilder: Sendable {
     public func prepareFiles(_ spec: SupervisorSpec, service: Service) throws {
         let container = spec.container
         if case .overlay(_, let upper, let work, let merged) = container.rootfs {
-            for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o700) }
+            // The upper dir gives the container's / its mode: 0755 as in an image, or non-root users cannot reach anything.
+            for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o755) }
         }
         try FileSystem.writeAtomically(container.etcFiles.hostname!, (container.hostname ?? "") + "\n")
         if spec.network != nil || container.network == NamespaceMode.new {

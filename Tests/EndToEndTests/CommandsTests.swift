@@ -127,10 +127,11 @@ import Testing
             #expect(stack.run(["port", "web", "81"]).status == 1)
 
             try stack.write("copied in\n", to: "payload/file.txt")
-            #expect(stack.run(["cp", "payload", "web:/tmp/"]).status == 0)
+            // Host paths are absolute: the harness runs the binary without changing its working directory.
+            #expect(stack.run(["cp", stack.directory + "/payload", "web:/tmp/"]).status == 0)
             #expect(stack.run(["exec", "-T", "web", "cat", "/tmp/payload/file.txt"]).stdout == "copied in\n")
             #expect(stack.run(["exec", "-T", "web", "sh", "-c", "echo from container > /tmp/out.txt"]).status == 0)
-            #expect(stack.run(["cp", "web:/tmp/out.txt", "back.txt"]).status == 0)
+            #expect(stack.run(["cp", "web:/tmp/out.txt", stack.directory + "/back.txt"]).status == 0)
             #expect(try String(contentsOfFile: stack.directory + "/back.txt", encoding: .utf8) == "from container\n")
         }
     }

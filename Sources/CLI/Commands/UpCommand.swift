@@ -32,20 +32,7 @@ enum UpCommand {
         let options = invocation.options
         let services = invocation.arguments
         let session = try ProjectSession(invocation, services: services)
-        var up = UpOptions()
-        up.forceRecreate = options.flag("force-recreate")
-        up.noRecreate = options.flag("no-recreate")
-        up.removeOrphans = options.flag("remove-orphans") || invocation.environment["COMPOSE_REMOVE_ORPHANS"] == "true"
-        for entry in options.all("scale") {
-            let parts = entry.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let count = Int(parts[1]), count >= 0 else {
-                throw UsageError(message: "invalid --scale \(entry): expected SERVICE=NUM", command: "up")
-            }
-            up.scale[String(parts[0])] = count
-        }
-        if up.forceRecreate && up.noRecreate {
-            throw UsageError(message: "--force-recreate and --no-recreate are incompatible", command: "up")
-        }
+        let up = try invocation.upOptions()
         let desired = DesiredState(project: session.project, selected: services, noDeps: options.flag("no-deps"))
         let plan = try Planner.planUp(desired: desired, observed: try session.runtime.observe(), options: up)
         var actions = RuntimeActions.Options()
