@@ -3,6 +3,7 @@
 # example stack up, check it serves and resolves names, take it down, and check nothing is left behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 ./examples/setup.sh
 export PATH=/opt/swift/usr/bin:$PATH
 swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker -s --product swcompose
@@ -11,7 +12,7 @@ swc=$PWD/.build/release/swcompose
 export SWCOMPOSE_ROOT=$(mktemp -d /tmp/swcompose-main.XXXXXX)
 project=webapp-$$
 cleanup() {
-  (cd examples/webapp && "$swc" -p "$project" down -v -t 1 >/dev/null 2>&1) || true
+  (cd "$repo/examples/webapp" && "$swc" -p "$project" down -v -t 1 >/dev/null 2>&1) || true
   rm -rf "$SWCOMPOSE_ROOT"
 }
 trap cleanup EXIT
