@@ -15,13 +15,15 @@ enum Table {
         return line(headers) + rows.map(line).joined()
     }
 
-    /// Sizes as docker shows them: 1.2MB, 4.56kB (decimal units).
-    static func size(_ bytes: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB"]
+    /// Sizes as docker shows them: decimal units for images and I/O (1.2MB, 4.56kB), binary ones for memory
+    /// (1.5MiB).
+    static func size(_ bytes: Int64, binary: Bool = false) -> String {
+        let units = binary ? ["B", "KiB", "MiB", "GiB", "TiB"] : ["B", "kB", "MB", "GB", "TB"]
+        let step = binary ? 1024.0 : 1000.0
         var value = Double(bytes)
         var unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
+        while value >= step && unit < units.count - 1 {
+            value /= step
             unit += 1
         }
         if unit == 0 { return "\(bytes)B" }

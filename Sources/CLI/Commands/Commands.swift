@@ -17,7 +17,7 @@ enum Commands {
         KillCommand.spec,
         RmCommand.spec,
         PauseCommand.spec,
-        UnpauseCommand.spec,
+        PauseCommand.unpauseSpec,
         WaitCommand.spec,
         PortCommand.spec,
         TopCommand.spec,

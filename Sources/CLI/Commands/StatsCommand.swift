@@ -68,7 +68,7 @@ struct StatsRow: Encodable {
         // An unlimited cgroup reports a huge limit; docker shows the host's memory then.
         let hostMemory = UInt64(sysconf(Int32(_SC_PHYS_PAGES))) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
         let limit = min(stats.memoryLimit ?? hostMemory, hostMemory)
-        MemUsage = "\(Self.binary(memory)) / \(Self.binary(limit))"
+        MemUsage = "\(Table.size(Int64(clamping: memory), binary: true)) / \(Table.size(Int64(clamping: limit), binary: true))"
         MemPerc = Self.percent(limit > 0 ? Double(memory) / Double(limit) * 100 : 0)
         let network = container.state.pid.map(Self.networkBytes) ?? (0, 0)
         NetIO = "\(Table.size(Int64(network.0))) / \(Table.size(Int64(network.1)))"
@@ -80,19 +80,6 @@ struct StatsRow: Encodable {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
-    }
-
-    /// 1.5MiB, 7.6GiB: docker's binary units for memory.
-    static func binary(_ bytes: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        let hundredths = Int((value * 100).rounded())
-        return unit == 0 ? "\(bytes)B" : "\(Double(hundredths) / 100)\(units[unit])"
     }
 
     /// Received and sent bytes on the container's interfaces except loopback, from its netns' /proc/net/dev.
