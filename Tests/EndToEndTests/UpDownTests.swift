@@ -170,6 +170,28 @@ import Testing
         #expect(stack.leaks().isEmpty, "\(stack.leaks())")
     }
 
+    @Test func attachedUpAbortsOnExitAndReturnsTheChosenExitCode() throws {
+        let stack = try Stack("""
+        services:
+          job:
+            image: localhost/busybox:test
+            command: ["sh", "-c", "echo working; sleep 0.3; exit 3"]
+          server:
+            image: localhost/busybox:test
+            command: ["sh", "-c", "trap 'exit 0' TERM; echo serving; sleep inf & wait"]
+        """, name: "abort")
+        defer { stack.tearDown() }
+        stack.importBusybox()
+        let up = stack.run(["up", "--abort-on-container-exit", "--exit-code-from", "job", "--no-color"])
+        #expect(up.status == 3, "\(up.stderr)")
+        #expect(up.stdout.contains("job-1     | working"))
+        #expect(up.stdout.contains("server-1  | serving"))
+        // Everything was stopped, nothing removed.
+        let ps = stack.run(["ps", "-a", "--format", "json"]).stdout
+        #expect(!ps.contains("\"running\""))
+        #expect(names(stack).count == 2)
+    }
+
     @Test func badComposeFileChangesNothing() throws {
         let stack = try Stack("services:\n  web:\n    image: localhost/busybox:test\n    ports: [\"99999:80\"]\n", name: "bad")
         defer { stack.tearDown() }
