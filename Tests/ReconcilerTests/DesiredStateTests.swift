@@ -57,3 +57,20 @@ import YAML
         #expect(DesiredState(project: project, selected: ["web"], noDeps: true).services.map(\.name) == ["web"])
     }
 }
+
+@Suite struct UnsupportedKeysTests {
+    @Test func namesEachIgnoredKeyOnce() throws {
+        let root = try #require(try YAMLParser.parse("""
+        services:
+          a: {image: busybox, logging: {driver: none}, security_opt: ["no-new-privileges"]}
+          b: {image: busybox, logging: {driver: none}, blkio_config: {weight: 100, device_read_bps: [{path: /dev/sda, rate: 1mb}]}}
+          c: {image: busybox, secrets: [s]}
+        secrets:
+          s: {file: ./s.txt}
+        """, file: "compose.yaml"))
+        let project = try Project(document: ComposeDocument(root: root, projectName: "p", workingDirectory: "/p",
+                                                            configFiles: [], environment: [:]))
+        #expect(UnsupportedKeys.used(in: project, services: ["a", "b"]) == ["blkio_config.device_read_bps", "logging", "security_opt"])
+        #expect(UnsupportedKeys.used(in: project, services: ["c"]) == ["secrets"])
+    }
+}

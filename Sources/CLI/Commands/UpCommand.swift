@@ -34,6 +34,9 @@ enum UpCommand {
         let session = try ProjectSession(invocation, services: services)
         let up = try invocation.upOptions()
         let desired = DesiredState(project: session.project, selected: services, noDeps: options.flag("no-deps"))
+        for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) {
+            Console.err("WARN `\(key)` is not supported by swcompose yet and is ignored\n")
+        }
         let plan = try Planner.planUp(desired: desired, observed: try session.runtime.observe(), options: up)
         var actions = RuntimeActions.Options()
         actions.noStart = options.flag("no-start")
