@@ -34,12 +34,15 @@ public struct ContainerSpecBuilder: Sendable {
     public let root: StateRoot
     public let images: ImageStore
     public let version: String
+    /// Computed once: every container of the project reads its attachments from it.
+    private let graph: ServiceGraph
 
     public init(project: Project, root: StateRoot, images: ImageStore, version: String) {
         self.project = project
         self.root = root
         self.images = images
         self.version = version
+        graph = ServiceGraph(project: project)
     }
 
     public static func newID() -> String {
@@ -222,7 +225,6 @@ public struct ContainerSpecBuilder: Sendable {
     }
 
     private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String) -> NetworkPlan {
-        let graph = ServiceGraph(project: project)
         let endpoints = (graph.attachments[service.name] ?? []).map { attachment -> NetworkPlan.Endpoint in
             let network = project.networks[attachment.network]?.name ?? "\(project.name)_\(attachment.network)"
             var names = [service.name, name] + attachment.aliases + [String(id.prefix(12))]

@@ -36,7 +36,7 @@ public struct ProjectRuntime: Sendable {
     }
 
     /// Gathered once per command, under the project lock (it also sweeps half-created containers).
-    public func observe() throws -> ObservedState {
+    public func observe() -> ObservedState {
         containers.sweepIncomplete(project: projectName)
         let allocations = (try? NetworkManager(stateRoot: root)).flatMap { try? $0.existingNetworks() } ?? []
         return ObservedState(

@@ -17,7 +17,7 @@ enum CreateCommand {
         let session = try ProjectSession(invocation, services: invocation.arguments)
         let up = try invocation.upOptions()
         let desired = DesiredState(project: session.project, selected: invocation.arguments)
-        let plan = try Planner.planUp(desired: desired, observed: try session.runtime.observe(), options: up)
+        let plan = try Planner.planUp(desired: desired, observed: session.runtime.observe(), options: up)
         var actions = RuntimeActions.Options()
         actions.noStart = true
         actions.pull = options.value("pull").map { ImageProvisioner.Policy($0) }

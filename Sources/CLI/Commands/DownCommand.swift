@@ -16,7 +16,7 @@ enum DownCommand {
         var options = DownOptions()
         options.removeVolumes = invocation.options.flag("volumes")
         options.removeOrphans = invocation.options.flag("remove-orphans") || invocation.environment["COMPOSE_REMOVE_ORPHANS"] == "true"
-        let plan = Planner.planDown(desired: DesiredState(project: session.project), observed: try session.runtime.observe(),
+        let plan = Planner.planDown(desired: DesiredState(project: session.project), observed: session.runtime.observe(),
                                     options: options)
         var actions = RuntimeActions.Options()
         actions.timeout = try invocation.timeout()

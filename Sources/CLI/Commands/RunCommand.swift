@@ -36,7 +36,7 @@ enum RunCommand {
         var desired = DesiredState(project: session.project, selected: [name], noDeps: options.flag("no-deps"))
         desired.services.removeAll { $0.name == name }
         // The service's own containers are neither started nor reported as orphans here.
-        var observed = try session.runtime.observe()
+        var observed = session.runtime.observe()
         observed.containers.removeAll { $0.service == name }
         let plan = try Planner.planUp(desired: desired, observed: observed)
         var actions = RuntimeActions.Options()

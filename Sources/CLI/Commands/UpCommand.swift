@@ -37,7 +37,7 @@ enum UpCommand {
         for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) {
             Console.err("WARN `\(key)` is not supported by swcompose yet and is ignored\n")
         }
-        let plan = try Planner.planUp(desired: desired, observed: try session.runtime.observe(), options: up)
+        let plan = try Planner.planUp(desired: desired, observed: session.runtime.observe(), options: up)
         var actions = RuntimeActions.Options()
         actions.noStart = options.flag("no-start")
         actions.timeout = try invocation.timeout()
