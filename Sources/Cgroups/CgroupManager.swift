@@ -84,9 +84,7 @@ enum CgroupFiles {
     static func write(_ directory: String, _ file: String, _ value: String) throws(CgroupError) {
         let path = "\(directory)/\(file)"
         do {
-            let fd = try FileDescriptor.open(path, [.writeOnly, .truncate])
-            defer { fd.closeQuietly() }
-            try fd.writeAll(value)
+            try FileSystem.overwrite(path, value)
         } catch {
             throw CgroupError("set \(file)=\(value) in \(directory)", error)
         }

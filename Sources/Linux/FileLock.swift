@@ -22,5 +22,13 @@ public struct FileLock: Sendable {
         return FileLock(descriptor: fd, path: path)
     }
 
+    /// The lock if nobody holds it, nil if someone does.
+    public static func tryAcquire(_ path: String) throws(Errno) -> FileLock? {
+        let fd = try FileDescriptor.open(path, [.readWrite, .create], mode: 0o600)
+        if flock(fd.rawValue, LOCK_EX | LOCK_NB) == 0 { return FileLock(descriptor: fd, path: path) }
+        fd.closeQuietly()
+        return nil
+    }
+
     public func release() { descriptor.closeQuietly() }
 }

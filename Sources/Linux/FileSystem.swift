@@ -62,6 +62,14 @@ public enum FileSystem {
         try writeAtomically(path, Array(string.utf8), mode: mode)
     }
 
+    /// Replaces a file's content through its existing inode: procfs, sysfs and cgroup knobs cannot be renamed
+    /// over, and a file bind-mounted into a container must keep its inode.
+    public static func overwrite(_ path: String, _ string: String, create: Bool = false) throws(Errno) {
+        let fd = try FileDescriptor.open(path, create ? [.writeOnly, .truncate, .create] : [.writeOnly, .truncate])
+        defer { fd.closeQuietly() }
+        try fd.writeAll(string)
+    }
+
     /// Names in a directory, without "." and "..".
     public static func contents(of path: String) throws(Errno) -> [String] {
         guard let dir = opendir(path) else { throw Errno.current("opendir", path) }

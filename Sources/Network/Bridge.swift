@@ -21,6 +21,9 @@ public enum Bridge {
                 try host.addAddress(subnet.gatewayCIDR, index: link.index, name: name)
             }
             if !link.isUp { try host.setLink(index: link.index, up: true, name: name) }
+            // Networks stay apart even on a host that forwards IPv4 (ip_forward=1): nothing arriving on this
+            // bridge is routed elsewhere, with no iptables rule needed. Local delivery (published ports) is unaffected.
+            try FileSystem.overwrite("/proc/sys/net/ipv4/conf/\(name)/forwarding", "0")
         }
     }
 

@@ -56,7 +56,7 @@ public struct RuntimeActions: PlanActions {
                 // Its supervisor died: reap what is left before starting afresh.
                 try runtime.containers.stop(container.id, timeout: 0)
             }
-            try runtime.containers.start(container.id)
+            try startTolerantly(container.id)
         case .removeContainer(let container):
             try remove(container)
         case .awaitService(let service, let condition):
@@ -75,6 +75,16 @@ public struct RuntimeActions: PlanActions {
         let created = try runtime.containers.create(spec)
         try builder.prepareFiles(created, service: service)
         if !options.noStart { try runtime.containers.start(created.container.id) }
+    }
+
+    /// A killed earlier command may have left a supervisor that is starting this very container: that is
+    /// the state we want, not an error.
+    private func startTolerantly(_ id: String) throws {
+        do {
+            try runtime.containers.start(id)
+        } catch ContainerStoreError.alreadyRunning {
+            return
+        }
     }
 
     private func remove(_ container: ObservedContainer) throws {

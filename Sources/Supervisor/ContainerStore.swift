@@ -61,7 +61,7 @@ public struct ContainerStore: Sendable {
     @discardableResult
     public func start(_ id: String) throws(ContainerStoreError) -> pid_t {
         let spec = try config(id)
-        if let state = try? inspect(id), state.isActive { throw .failed("start \(spec.container.name)", "already running") }
+        if let state = try? inspect(id), state.isActive { throw .alreadyRunning(spec.container.name) }
         do {
             let json = Array(try JSONEncoder().encode(spec))
             let specPipe = try FileDescriptor.pipe()
@@ -90,6 +90,7 @@ public struct ContainerStore: Sendable {
             _ = try? Process.wait(pid)
             let line = reply.split(separator: "\n").first.map(String.init) ?? ""
             if line.hasPrefix("started "), let containerPid = pid_t(line.dropFirst(8)) { return containerPid }
+            if line == ContainerSupervisor.alreadySupervised { throw ContainerStoreError.alreadyRunning(spec.container.name) }
             throw ContainerStoreError.startFailed(spec.container.name, line.isEmpty ? "supervisor exited without a status" : line)
         } catch let error as ContainerStoreError {
             throw error
@@ -231,6 +232,8 @@ public enum ContainerStoreError: Error, Sendable, CustomStringConvertible {
     case alreadyExists(String)
     case notRunning(String, String)
     case startFailed(String, String)
+    /// Another supervisor already looks after this container (a killed command's, for instance).
+    case alreadyRunning(String)
     case failed(String, String)
 
     public var description: String {
@@ -239,6 +242,7 @@ public enum ContainerStoreError: Error, Sendable, CustomStringConvertible {
         case .alreadyExists(let id): "container \(id) already exists"
         case .notRunning(let id, let detail): "container \(id) is not running (\(detail))"
         case .startFailed(let name, let message): "start \(name): \(message)"
+        case .alreadyRunning(let name): "start \(name): already running"
         case .failed(let what, let detail): "\(what): \(detail)"
         }
     }

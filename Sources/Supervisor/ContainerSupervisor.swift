@@ -43,6 +43,9 @@ final class ContainerSupervisor {
         return 1
     }
 
+    /// The status line of a supervisor that found another one holding the container.
+    static let alreadySupervised = "already supervised"
+
     private static func run() -> Int32 {
         let spec: SupervisorSpec
         do {
@@ -53,6 +56,17 @@ final class ContainerSupervisor {
             try? statusDescriptor.writeAll("read supervisor spec: \(error)\n")
             return 1
         }
+        // One supervisor per container for its whole life: a second one (two racing starts) stops here.
+        let lock: FileLock?
+        do { lock = try FileLock.tryAcquire(spec.stateDir + "/supervisor.lock") } catch {
+            try? statusDescriptor.writeAll("\(spec.container.name): lock state: \(error)\n")
+            return 1
+        }
+        guard let lock else {
+            try? statusDescriptor.writeAll(alreadySupervised + "\n")
+            return 1
+        }
+        defer { lock.release() }
         do {
             let supervisor = try ContainerSupervisor(spec: spec)
             return supervisor.serve()

@@ -122,8 +122,6 @@ final class ContainerNetwork {
         var text = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
         for address in addresses { text += "\(address)\t\(plan.hostname)\n" }
         for entry in plan.extraHosts where entry.count == 2 { text += "\(entry[1])\t\(entry[0])\n" }
-        let fd = try FileDescriptor.open(plan.hostsFile, [.writeOnly, .create, .truncate])
-        defer { fd.closeQuietly() }
-        try fd.writeAll(text)
+        try FileSystem.overwrite(plan.hostsFile, text, create: true)
     }
 }
