@@ -107,6 +107,7 @@ struct ContainerSetup {
                 if mount.readOnly { flags.insert(.readOnly) }
                 try Mount.mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
             case .bind, .volume:
+                if mount.copyUp { try VolumeCopyUp.fill(mount.source, from: target, root: root) }
                 if FileSystem.isDirectory(mount.source) { try FileSystem.createDirectory(target) } else { try ensureFile(target) }
                 try Mount.bind(mount.source, to: target, readOnly: mount.readOnly)
                 try Mount.setPropagation(target, Self.propagation(mount.propagation))
@@ -231,9 +232,21 @@ struct ContainerSetup {
         guard let resolved = Exec.search(command, path: path) else {
             return SetupError("exec", "\"\(command)\": executable file not found in $PATH", exitCode: 127)
         }
+        if Self.isOwnExecutable(resolved) {
+            return SetupError("exec \(resolved)", "refusing to run the swcompose binary inside a container (CVE-2019-5736)", exitCode: 126)
+        }
         let environment = extraEnvironment.isEmpty ? envp : CStringArray(spec.process.env + extraEnvironment)
         let error = Exec.execute(resolved, argv, environment)
         return SetupError("exec \(resolved)", error.message, exitCode: error.code == ENOENT ? 127 : 126)
+    }
+
+    /// Whether `path` (a symlink to /proc/self/exe, say) is the binary this process runs: the host's swcompose,
+    /// which a container could otherwise run and rewrite through its /proc/self/exe.
+    static func isOwnExecutable(_ path: String) -> Bool {
+        var target = stat()
+        var own = stat()
+        guard stat(path, &target) == 0, stat("/proc/self/exe", &own) == 0 else { return false }
+        return target.st_dev == own.st_dev && target.st_ino == own.st_ino
     }
 
     private func step(_ name: String, _ body: () throws(Errno) -> Void) throws(SetupError) {
