@@ -171,10 +171,11 @@ public struct ContainerSpecBuilder: Sendable {
                 if let key = volume.source {
                     let name = project.volumes[key]?.name ?? "\(project.name)_\(key)"
                     path = VolumeStore(root: root).dataPath(name)
+                    try FileSystem.createDirectory(path)
                 } else {
+                    // Made at start, inside the container's directory, which must not exist before `create`.
                     path = "\(root.containers)/\(containerID)/anon/\(index)"
                 }
-                try FileSystem.createDirectory(path)
                 var mount = MountSpec(kind: .volume, source: path, target: volume.target, readOnly: volume.readOnly)
                 mount.copyUp = !volume.noCopy
                 result.append(mount)
@@ -194,7 +195,6 @@ public struct ContainerSpecBuilder: Sendable {
         let covered = Set(result.map(\.target))
         for (index, target) in imageVolumes.filter({ !covered.contains($0) }).enumerated() {
             let path = "\(root.containers)/\(containerID)/anon/image-\(index)"
-            try FileSystem.createDirectory(path)
             var mount = MountSpec(kind: .volume, source: path, target: target)
             mount.copyUp = true
             result.append(mount)

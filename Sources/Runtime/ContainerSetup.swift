@@ -107,6 +107,7 @@ struct ContainerSetup {
                 if mount.readOnly { flags.insert(.readOnly) }
                 try Mount.mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
             case .bind, .volume:
+                if mount.kind == .volume { try FileSystem.createDirectory(mount.source) }
                 if mount.copyUp { try VolumeCopyUp.fill(mount.source, from: target, root: root) }
                 if FileSystem.isDirectory(mount.source) { try FileSystem.createDirectory(target) } else { try ensureFile(target) }
                 try Mount.bind(mount.source, to: target, readOnly: mount.readOnly)
@@ -165,6 +166,11 @@ struct ContainerSetup {
         if spec.network == .new {
             try step("bring up lo") { () throws(Errno) in try Host.interfaceUp("lo") }
         }
+        try applyRlimits()
+    }
+
+    /// compose's `ulimits`, for PID 1 and for every process joined later (exec, healthcheck).
+    func applyRlimits() throws(SetupError) {
         for limit in spec.process.rlimits {
             try step("set ulimit \(limit.name)") { () throws(Errno) in
                 try ResourceLimit.set(limit.name, soft: limit.soft, hard: limit.hard)
@@ -205,7 +211,9 @@ struct ContainerSetup {
         } catch {
             throw SetupError("resolve user", error.description, exitCode: 126)
         }
-        let capabilities = spec.privileged ? CapabilitySet.all : spec.process.capabilities
+        // Privileged gets every capability we hold ourselves: asking for more makes capset fail.
+        let held = (try? Capabilities.current().permitted) ?? CapabilitySet.all
+        let capabilities = spec.privileged ? CapabilitySet.all.intersection(held) : spec.process.capabilities
         try step("set capabilities") { () throws(Errno) in
             try Capabilities.limitBoundingSet(to: capabilities)
             try ProcessControl.setKeepCapabilities(true)
