@@ -203,3 +203,44 @@ import Testing
         #expect(sha256(Stack.binary) == before)
     }
 }
+
+extension RuntimeE2ETests {
+    @Test func statsShowsCpuMemoryPidsAndBlockIO() throws {
+        let stack = try Stack("""
+        services:
+          busy:
+            image: localhost/busybox:test
+            mem_limit: 64m
+            command: ["sh", "-c", "trap 'exit 0' TERM; dd if=/dev/zero of=/tmp/block bs=64k count=64 conv=fsync 2>/dev/null; while :; do :; done & wait"]
+          idle:
+            image: localhost/busybox:test
+            command: \(Self.idle)
+        """, name: "stats")
+        defer { stack.tearDown() }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        #expect(up.status == 0, "\(up.stderr)")
+        Thread.sleep(forTimeInterval: 0.5)
+        let stats = stack.run(["stats", "--no-stream", "--format", "json"])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let rows = stats.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }
+        let busy = try #require(rows.first { $0["Name"] == "\(stack.project)-busy-1" }, "\(stats.stdout)")
+        let idle = try #require(rows.first { $0["Name"] == "\(stack.project)-idle-1" }, "\(stats.stdout)")
+        #expect(Double(busy["CPUPerc"]?.dropLast() ?? "") ?? 0 > 20, "\(busy)")
+        #expect(busy["MemUsage"]?.hasSuffix(" / 64.0MiB") == true, "\(busy)")
+        #expect(busy["MemUsage"]?.hasPrefix("0B") == false, "\(busy)")
+        #expect(busy["PIDs"] == "2", "\(busy)")
+        #expect(idle["PIDs"] == "2", "\(idle)")
+        #expect(idle["MemUsage"]?.hasPrefix("0B") == false, "\(idle)")
+        // Some kernels (this CI's) account no block I/O at all: the root blkio cgroup then lists no device.
+        let accounted = (try? String(contentsOfFile: "/sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes", encoding: .utf8))
+            .map { $0.split(separator: "\n").count > 1 } ?? true
+        if accounted {
+            #expect(busy["BlockIO"]?.hasSuffix(" / 0B") == false, "\(busy)")
+        } else {
+            #expect(busy["BlockIO"] == "0B / 0B", "\(busy)")
+        }
+    }
+}
