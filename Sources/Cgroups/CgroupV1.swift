@@ -10,10 +10,10 @@ public struct CgroupV1: CgroupManager {
     /// memory (OOM detection and stats), pids (process tracking) and freezer (pause) always;
     /// the rest only when a limit needs them, since each hierarchy costs a mkdir and an attach.
     static func controllers(for limits: CgroupLimits) -> [String] {
-        // cpuacct and blkio always: `stats` reads CPU time and block I/O from them.
-        var result = ["memory", "pids", "freezer", "cpuacct", "blkio"]
+        var result = ["memory", "pids", "freezer"]
         if limits.cfsQuota != nil || limits.cpuShares != nil { result.append("cpu") }
         if limits.cpusetCpus != nil || limits.cpusetMems != nil { result.append("cpuset") }
+        if limits.blkioWeight != nil { result.append("blkio") }
         return result
     }
 
