@@ -69,6 +69,7 @@ public struct ContainerSpecBuilder: Sendable {
         }
         process.user = service.user ?? (config.user?.isEmpty == false ? config.user : nil)
         process.tty = service.tty
+        process.additionalGroups = list(service.node["group_add"])
         do {
             process.capabilities = try DefaultSecurity.capabilities(adding: service.capAdd, dropping: service.capDrop)
         } catch {
@@ -87,9 +88,15 @@ public struct ContainerSpecBuilder: Sendable {
         container.domainname = service.domainName
         container.privileged = service.privileged
         container.readOnlyRootfs = service.readOnly
+        for key in service.sysctls.keys.sorted() {
+            if let refusal = NamespacedSysctl.refusal(key, hostNetwork: service.networkMode == "host", hostIPC: service.ipc == "host") {
+                throw ContainerSpecError(service: service.name, message: refusal)
+            }
+        }
         container.sysctls = service.sysctls
         if let size = service.shmSize { container.shmSize = size }
-        container.mounts = try mounts(service, containerID: id)
+        container.mounts = try mounts(service, containerID: id, imageVolumes: (config.volumes ?? [:]).keys.sorted())
+        container.initProcess = service.initProcess ?? false
         container.limits = limits(service)
         container.devices = service.devices.map { DeviceSpec(hostPath: $0.source, containerPath: $0.target) }
 
@@ -147,7 +154,7 @@ public struct ContainerSpecBuilder: Sendable {
         node?.sequence?.compactMap(\.scalar) ?? node?.scalar.map { [$0] } ?? []
     }
 
-    private func mounts(_ service: Service, containerID: String) throws -> [MountSpec] {
+    private func mounts(_ service: Service, containerID: String, imageVolumes: [String]) throws -> [MountSpec] {
         var result: [MountSpec] = []
         for (index, volume) in service.volumes.enumerated() {
             switch volume.type {
@@ -167,11 +174,14 @@ public struct ContainerSpecBuilder: Sendable {
                 if let key = volume.source {
                     let name = project.volumes[key]?.name ?? "\(project.name)_\(key)"
                     path = VolumeStore(root: root).dataPath(name)
+                    try FileSystem.createDirectory(path)
                 } else {
+                    // Made at start, inside the container's directory, which must not exist before `create`.
                     path = "\(root.containers)/\(containerID)/anon/\(index)"
                 }
-                try FileSystem.createDirectory(path)
-                result.append(MountSpec(kind: .volume, source: path, target: volume.target, readOnly: volume.readOnly))
+                var mount = MountSpec(kind: .volume, source: path, target: volume.target, readOnly: volume.readOnly)
+                mount.copyUp = !volume.noCopy
+                result.append(mount)
             case "tmpfs":
                 var mount = MountSpec(kind: .tmpfs, source: "tmpfs", target: volume.target)
                 mount.tmpfsSize = volume.tmpfsSize
@@ -181,10 +191,44 @@ public struct ContainerSpecBuilder: Sendable {
                 throw ContainerSpecError(service: service.name, message: "volume type \(volume.type) is not supported")
             }
         }
-        for target in service.tmpfs {
-            result.append(MountSpec(kind: .tmpfs, source: "tmpfs", target: String(target.split(separator: ":").first ?? "")))
+        for entry in service.tmpfs {
+            result.append(try tmpfsMount(entry, service: service))
+        }
+        // The image's VOLUMEs that compose does not cover get anonymous volumes kept with the container.
+        let covered = Set(result.map(\.target))
+        for (index, target) in imageVolumes.filter({ !covered.contains($0) }).enumerated() {
+            let path = "\(root.containers)/\(containerID)/anon/image-\(index)"
+            var mount = MountSpec(kind: .volume, source: path, target: target)
+            mount.copyUp = true
+            result.append(mount)
         }
         return result
+    }
+
+    /// compose's short tmpfs syntax: "/path" or "/path:size=64m,mode=1770" (docker's --tmpfs options).
+    private func tmpfsMount(_ entry: String, service: Service) throws -> MountSpec {
+        let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+        var mount = MountSpec(kind: .tmpfs, source: "tmpfs", target: parts.first ?? entry)
+        for option in parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : [] {
+            let pair = option.split(separator: "=", maxSplits: 1).map(String.init)
+            switch (pair.first, pair.count == 2 ? pair[1] : nil) {
+            case ("size", let value?):
+                guard let size = ByteSize.parse(value) else {
+                    throw ContainerSpecError(service: service.name, message: "tmpfs \(entry): invalid size \"\(value)\"")
+                }
+                mount.tmpfsSize = size
+            case ("mode", let value?):
+                guard let mode = UInt32(value, radix: 8) else {
+                    throw ContainerSpecError(service: service.name, message: "tmpfs \(entry): invalid mode \"\(value)\" (octal, e.g. 1777)")
+                }
+                mount.tmpfsMode = mode
+            case ("ro", nil): mount.readOnly = true
+            case ("rw", nil), ("noexec", nil), ("exec", nil), ("nosuid", nil), ("nodev", nil): break
+            default:
+                throw ContainerSpecError(service: service.name, message: "tmpfs \(entry): unsupported option \"\(option)\"")
+            }
+        }
+        return mount
     }
 
     private func limits(_ service: Service) -> CgroupLimits {

@@ -16,6 +16,7 @@ public enum ContainerJoin {
         joined.process = process
         joined.process.capabilities = spec.process.capabilities
         joined.process.noNewPrivileges = spec.process.noNewPrivileges
+        joined.process.rlimits = spec.process.rlimits
         let setup = ContainerSetup(spec: joined)
         let cgroupFiles = cgroup.map { Array($0.placement.directories.values).map { $0 + "/cgroup.procs" } } ?? []
 
@@ -61,6 +62,7 @@ public enum ContainerJoin {
                     return 126
                 }
                 do throws(SetupError) {
+                    try setup.applyRlimits()
                     let extra = try setup.dropPrivileges()
                     let failure = setup.execute(extraEnvironment: extra)
                     try? FileDescriptor.standardError.writeAll("\(failure)\n")

@@ -155,6 +155,16 @@ public struct ContainerLauncher {
             try setup.prepareRoot()
             do throws(Errno) { try Mount.pivotRoot(to: spec.rootPath) } catch { throw SetupError("pivot_root to \(spec.rootPath)", error) }
             try setup.finishInside()
+            guard spec.initProcess else { return runCommand(report) }
+            return InitProcess.run(report: report) { self.runCommand(report) }
+        } catch {
+            return fail(report, error)
+        }
+    }
+
+    /// The last steps of the command's process: user, capabilities, then execve (returns only on failure).
+    private func runCommand(_ report: FileDescriptor) -> Int32 {
+        do throws(SetupError) {
             let extra = try setup.dropPrivileges()
             return fail(report, setup.execute(extraEnvironment: extra))
         } catch {

@@ -107,6 +107,8 @@ struct ContainerSetup {
                 if mount.readOnly { flags.insert(.readOnly) }
                 try Mount.mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
             case .bind, .volume:
+                if mount.kind == .volume { try FileSystem.createDirectory(mount.source) }
+                if mount.copyUp { try VolumeCopyUp.fill(mount.source, from: target, root: root) }
                 if FileSystem.isDirectory(mount.source) { try FileSystem.createDirectory(target) } else { try ensureFile(target) }
                 try Mount.bind(mount.source, to: target, readOnly: mount.readOnly)
                 try Mount.setPropagation(target, Self.propagation(mount.propagation))
@@ -164,6 +166,11 @@ struct ContainerSetup {
         if spec.network == .new {
             try step("bring up lo") { () throws(Errno) in try Host.interfaceUp("lo") }
         }
+        try applyRlimits()
+    }
+
+    /// compose's `ulimits`, for PID 1 and for every process joined later (exec, healthcheck).
+    func applyRlimits() throws(SetupError) {
         for limit in spec.process.rlimits {
             try step("set ulimit \(limit.name)") { () throws(Errno) in
                 try ResourceLimit.set(limit.name, soft: limit.soft, hard: limit.hard)
@@ -204,7 +211,9 @@ struct ContainerSetup {
         } catch {
             throw SetupError("resolve user", error.description, exitCode: 126)
         }
-        let capabilities = spec.privileged ? CapabilitySet.all : spec.process.capabilities
+        // Privileged gets every capability we hold ourselves: asking for more makes capset fail.
+        let held = (try? Capabilities.current().permitted) ?? CapabilitySet.all
+        let capabilities = spec.privileged ? CapabilitySet.all.intersection(held) : spec.process.capabilities
         try step("set capabilities") { () throws(Errno) in
             try Capabilities.limitBoundingSet(to: capabilities)
             try ProcessControl.setKeepCapabilities(true)
@@ -231,9 +240,21 @@ struct ContainerSetup {
         guard let resolved = Exec.search(command, path: path) else {
             return SetupError("exec", "\"\(command)\": executable file not found in $PATH", exitCode: 127)
         }
+        if Self.isOwnExecutable(resolved) {
+            return SetupError("exec \(resolved)", "refusing to run the swcompose binary inside a container (CVE-2019-5736)", exitCode: 126)
+        }
         let environment = extraEnvironment.isEmpty ? envp : CStringArray(spec.process.env + extraEnvironment)
         let error = Exec.execute(resolved, argv, environment)
         return SetupError("exec \(resolved)", error.message, exitCode: error.code == ENOENT ? 127 : 126)
+    }
+
+    /// Whether `path` (a symlink to /proc/self/exe, say) is the binary this process runs: the host's swcompose,
+    /// which a container could otherwise run and rewrite through its /proc/self/exe.
+    static func isOwnExecutable(_ path: String) -> Bool {
+        var target = stat()
+        var own = stat()
+        guard stat(path, &target) == 0, stat("/proc/self/exe", &own) == 0 else { return false }
+        return target.st_dev == own.st_dev && target.st_ino == own.st_ino
     }
 
     private func step(_ name: String, _ body: () throws(Errno) -> Void) throws(SetupError) {

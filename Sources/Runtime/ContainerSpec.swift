@@ -21,6 +21,8 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var devices: [DeviceSpec] = []
     public var limits = CgroupLimits()
     public var privileged = false
+    /// compose's `init: true`: PID 1 is our reaping, signal-forwarding init and the command its child.
+    public var initProcess = false
     public var network: NamespaceMode = .new
     public var ipc: NamespaceMode = .new
     public var pid: NamespaceMode = .new
@@ -100,6 +102,8 @@ public struct MountSpec: Codable, Sendable, Equatable {
     public var propagation: String?
     public var tmpfsSize: Int64?
     public var tmpfsMode: UInt32?
+    /// Volumes only: fill the volume from the image's content at `target` while the volume is empty (no `nocopy`).
+    public var copyUp = false
 
     public init(kind: Kind, source: String, target: String, readOnly: Bool = false) {
         self.kind = kind
