@@ -10,7 +10,8 @@ public struct CgroupV1: CgroupManager {
     /// memory (OOM detection and stats), pids (process tracking) and freezer (pause) always;
     /// the rest only when a limit needs them, since each hierarchy costs a mkdir and an attach.
     static func controllers(for limits: CgroupLimits) -> [String] {
-        var result = ["memory", "pids", "freezer"]
+        // cpuacct too: `stats` reports CPU time for every container, limited or not.
+        var result = ["memory", "pids", "freezer", "cpuacct"]
         if limits.cfsQuota != nil || limits.cpuShares != nil { result.append("cpu") }
         if limits.cpusetCpus != nil || limits.cpusetMems != nil { result.append("cpuset") }
         if limits.blkioWeight != nil { result.append("blkio") }

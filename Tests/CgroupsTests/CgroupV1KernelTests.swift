@@ -13,7 +13,7 @@ struct CgroupV1KernelTests {
         limits.pids = 17
         limits.cpus = 0.5
         let placement = try Cgroups.placement(project: project, id: "swc-cg1", limits: limits)
-        #expect(Set(placement.directories.keys) == ["memory", "pids", "freezer", "cpu"])
+        #expect(Set(placement.directories.keys) == ["memory", "pids", "freezer", "cpuacct", "cpu"])
         let manager = Cgroups.manager(for: placement)
         defer { try? manager.destroy() }
         try manager.create(limits)

@@ -228,10 +228,7 @@ extension RuntimeE2ETests {
         }
         let busy = try #require(rows.first { $0["Name"] == "\(stack.project)-busy-1" }, "\(stats.stdout)")
         let idle = try #require(rows.first { $0["Name"] == "\(stack.project)-idle-1" }, "\(stats.stdout)")
-        // cgroup v1: CPU time needs a cpuacct cgroup, which Cgroups creates only with CPU limits (reported).
-        withKnownIssue("cgroup v1 without cpuacct", isIntermittent: !FileSystem.isDirectory("/sys/fs/cgroup/cpuacct")) {
-            #expect(Double(busy["CPUPerc"]?.dropLast() ?? "") ?? 0 > 20, "\(busy)")
-        }
+        #expect(Double(busy["CPUPerc"]?.dropLast() ?? "") ?? 0 > 20, "\(busy)")
         #expect(busy["MemUsage"]?.hasSuffix(" / 64.0MiB") == true, "\(busy)")
         #expect(busy["MemUsage"]?.hasPrefix("0B") == false, "\(busy)")
         #expect(busy["PIDs"] == "2", "\(busy)")
