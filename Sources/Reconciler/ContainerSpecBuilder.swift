@@ -130,8 +130,12 @@ public struct ContainerSpecBuilder: Sendable {
             for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o755) }
         }
         try FileSystem.writeAtomically(container.etcFiles.hostname!, (container.hostname ?? "") + "\n")
-        if spec.network != nil || container.network == NamespaceMode.new {
-            try FileSystem.writeAtomically(container.etcFiles.hosts!, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        if let hosts = container.etcFiles.hosts {
+            // Under network_mode host the container sees the host's names; the supervisor rewrites a bridged
+            // container's file once its addresses are known.
+            let base = container.network == NamespaceMode.host
+                ? String(decoding: (try? FileSystem.readFile("/etc/hosts")) ?? [], as: UTF8.self) : HostsFile.localhost
+            try FileSystem.writeAtomically(hosts, HostsFile.render(base: base, extraHosts: extraHosts(service)))
         }
         if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers) {
             let nameservers = spec.network == nil ? [] : [ResolvConf.embeddedServer]
@@ -241,7 +245,11 @@ public struct ContainerSpecBuilder: Sendable {
         }
         return NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
                            networks: endpoints, ports: ports, dnsServers: service.dns,
-                           extraHosts: service.extraHosts.map { [$0.host, $0.address] }, hostsFile: directory + "/hosts")
+                           extraHosts: extraHosts(service), hostsFile: directory + "/hosts")
+    }
+
+    private func extraHosts(_ service: Service) -> [[String]] {
+        service.extraHosts.map { [$0.host, $0.address] }
     }
 
     /// "8080" or "8080-8081".

@@ -119,9 +119,7 @@ final class ContainerNetwork {
 
     /// /etc/hosts written in place: the runtime binds this very inode into the container.
     private func writeHosts(_ addresses: [IPAddress]) throws {
-        var text = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        for address in addresses { text += "\(address)\t\(plan.hostname)\n" }
-        for entry in plan.extraHosts where entry.count == 2 { text += "\(entry[1])\t\(entry[0])\n" }
+        let text = HostsFile.render(addresses: addresses.map(\.description), hostname: plan.hostname, extraHosts: plan.extraHosts)
         let fd = try FileDescriptor.open(plan.hostsFile, [.writeOnly, .create, .truncate])
         defer { fd.closeQuietly() }
         try fd.writeAll(text)
