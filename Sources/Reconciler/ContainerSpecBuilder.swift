@@ -100,7 +100,8 @@ public struct ContainerSpecBuilder: Sendable {
         case _ where networkMode.hasPrefix("service:") || networkMode.hasPrefix("container:"):
             throw ContainerSpecError(service: service.name, message: "network_mode \(networkMode) is not supported yet")
         default:
-            networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory)
+            networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory,
+                               imageExposed: config.exposedPorts.map { Array($0.keys) } ?? [])
         }
         container.etcFiles = EtcFiles(hosts: directory + "/hosts", hostname: directory + "/hostname",
                                       resolvConf: networkMode == "host" ? "/etc/resolv.conf" : directory + "/resolv.conf")
@@ -225,7 +226,8 @@ public struct ContainerSpecBuilder: Sendable {
                                       retries: declared?.retries ?? 3, startPeriod: seconds(declared?.startPeriod, 0))
     }
 
-    private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String) -> NetworkPlan {
+    private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String,
+                      imageExposed: [String]) -> NetworkPlan {
         let graph = ServiceGraph(project: project)
         let endpoints = (graph.attachments[service.name] ?? []).map { attachment -> NetworkPlan.Endpoint in
             let network = project.networks[attachment.network]?.name ?? "\(project.name)_\(attachment.network)"
@@ -243,9 +245,21 @@ public struct ContainerSpecBuilder: Sendable {
                                     containerPortStart: UInt16(clamping: port.target), containerPortEnd: UInt16(clamping: port.target),
                                     transport: port.proto)
         }
-        return NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
-                           networks: endpoints, ports: ports, dnsServers: service.dns,
-                           extraHosts: extraHosts(service), hostsFile: directory + "/hosts")
+        var plan = NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
+                               networks: endpoints, ports: ports, dnsServers: service.dns,
+                               extraHosts: extraHosts(service), hostsFile: directory + "/hosts")
+        plan.exposedPorts = Self.exposedPorts(service: list(service.node["expose"]), image: imageExposed)
+        return plan
+    }
+
+    /// `expose` and the image's ExposedPorts as docker records them, "8080/tcp": informational only.
+    static func exposedPorts(service: [String], image: [String]) -> [String] {
+        var result: [String] = []
+        for entry in service + image.sorted() {
+            let port = entry.contains("/") ? entry : entry + "/tcp"
+            if !result.contains(port) { result.append(port) }
+        }
+        return result
     }
 
     private func extraHosts(_ service: Service) -> [[String]] {
