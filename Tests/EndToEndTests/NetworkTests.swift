@@ -37,9 +37,10 @@ import Testing
     }
 
     /// `wget` from inside `service`, retried briefly: a server started by `up -d` may not listen yet.
+    /// `timeout` rather than `wget -T`, which crashes in Debian's busybox 1.35.
     func fetch(_ stack: Stack, from service: String, _ url: String, attempts: Int = 20) -> String? {
         for _ in 0..<attempts {
-            let result = exec(stack, service, ["wget", "-q", "-T", "2", "-O", "-", url])
+            let result = exec(stack, service, ["timeout", "3", "wget", "-q", "-O", "-", url])
             if result.status == 0 { return result.stdout }
             Thread.sleep(forTimeInterval: 0.15)
         }
@@ -58,6 +59,10 @@ import Testing
         let records = (try? FileManager.default.contentsOfDirectory(atPath: stack.root + "/lib/networks")) ?? []
         let bridges = records.filter { $0.hasPrefix("swc") && $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
         return bridges + bridges.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net/\($0)/brif")) ?? [] }
+    }
+
+    static func sameSlash16(_ a: String, _ b: String) -> Bool {
+        a.split(separator: ".").prefix(2) == b.split(separator: ".").prefix(2)
     }
 
     static func linkExists(_ name: String) -> Bool {
@@ -114,11 +119,15 @@ import Testing
 
             #expect(fetch(stack, from: "client", "http://both/") == "hello-both\n")
             #expect(fetch(stack, from: "outsider", "http://both/") == "hello-both\n")
-            // Each network resolves `both` to its own address there: two interfaces, two subnets.
-            let front = try #require(address(stack, "both", interface: "eth0"))
-            let back = try #require(address(stack, "both", interface: "eth1"))
-            #expect(exec(stack, "client", ["nslookup", "both"]).stdout.contains(front))
-            #expect(exec(stack, "outsider", ["nslookup", "both"]).stdout.contains(back))
+            // Each network resolves `both` to its address on that network: the asker's own /16.
+            let addresses = [address(stack, "both", interface: "eth0"), address(stack, "both", interface: "eth1")].compactMap { $0 }
+            try #require(addresses.count == 2 && addresses[0] != addresses[1], "\(addresses)")
+            for asker in ["client", "outsider"] {
+                let own = try #require(address(stack, asker))
+                let expected = try #require(addresses.first { Self.sameSlash16($0, own) }, "\(asker) \(own) shares no subnet with \(addresses)")
+                let answer = exec(stack, asker, ["nslookup", "both"]).stdout
+                #expect(answer.contains(expected) && !answer.contains(addresses.first { $0 != expected }!), "\(asker): \(answer)")
+            }
         }
     }
 
@@ -176,7 +185,8 @@ import Testing
     /// The host's client: busybox wget to loopback, retried while the server starts.
     func hostFetch(_ url: String) -> String? {
         for _ in 0..<20 {
-            let result = Stack.exec(["/bin/busybox", "wget", "-q", "-T", "2", "-O", "-", url], environment: [:], cwd: "/")
+            let result = Stack.exec(["/bin/busybox", "timeout", "3", "/bin/busybox", "wget", "-q", "-O", "-", url],
+                                    environment: [:], cwd: "/")
             if result.status == 0 { return result.stdout }
             Thread.sleep(forTimeInterval: 0.15)
         }
@@ -278,6 +288,18 @@ import Testing
 
     // MARK: per-service network options
 
+    /// The container's recorded spec (`config.json`) as JSON, found by container name.
+    func spec(_ stack: Stack, container name: String) -> [String: Any]? {
+        let directory = stack.root + "/lib/containers"
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            guard let data = FileManager.default.contents(atPath: "\(directory)/\(id)/config.json"),
+                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  (json["container"] as? [String: Any])?["name"] as? String == name else { continue }
+            return json
+        }
+        return nil
+    }
+
     static let optionsCompose = """
     services:
       isolated:
@@ -317,6 +339,12 @@ import Testing
             #expect(resolv.contains("nameserver 127.0.0.11"), "\(resolv)")
             #expect(resolv.contains("search corp.example"), "\(resolv)")
             #expect(resolv.contains("options ndots:2"), "\(resolv)")
+            let extra = exec(stack, "isolated", ["cat", "/etc/hosts"]).stdout
+            #expect(extra.contains("127.0.0.1\tlocalhost"), "\(extra)")
+
+            // expose is recorded with the container's network, as docker's ExposedPorts; it opens nothing.
+            let network = try #require(spec(stack, container: "\(stack.project)-inside-1")?["network"] as? [String: Any])
+            #expect(network["exposedPorts"] as? [String] == ["8080/tcp", "53/udp"])
         }
     }
 }
