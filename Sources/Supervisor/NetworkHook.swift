@@ -15,6 +15,10 @@ final class ContainerNetwork {
     private var dns: DNSServer?
     private var dnsSockets: [FileDescriptor] = []
     private var proxy: PortProxy?
+    /// Whether a start set something up that `release` has not undone yet: the supervisor releases when the
+    /// container exits and again on its way out, and the second must write nothing, because `down` may SIGKILL
+    /// the supervisor by then and a half-written IPAM file would be left behind.
+    private var holdsResources = false
 
     init(plan: NetworkPlan, loop: EventLoop, stateDir: String) {
         self.plan = plan
@@ -27,6 +31,7 @@ final class ContainerNetwork {
     /// 127.0.0.11 inside that netns, /etc/hosts, then the published ports.
     func prepare(containerPid: pid_t) throws {
         release()
+        holdsResources = true
         let namespace = try NetworkNamespace.open(pid: containerPid)
         defer { namespace.closeQuietly() }
         let manager = try NetworkManager(stateRoot: root)
@@ -57,6 +62,8 @@ final class ContainerNetwork {
 
     /// Drops what the last start set up; the veth pair itself dies with the old netns.
     func release() {
+        guard holdsResources else { return }
+        holdsResources = false
         proxy?.close()
         proxy = nil
         dns?.detach()
