@@ -20,10 +20,21 @@ public enum Bridge {
             for subnet in allocation.subnets where !present.contains(subnet.gatewayCIDR) {
                 try host.addAddress(subnet.gatewayCIDR, index: link.index, name: name)
             }
+            try disableForwarding(bridge: name)
             if !link.isUp { try host.setLink(index: link.index, up: true, name: name) }
-            // Networks stay apart even on a host that forwards IPv4 (ip_forward=1): nothing arriving on this
-            // bridge is routed elsewhere, with no iptables rule needed. Local delivery (published ports) is unaffected.
-            try FileSystem.overwrite("/proc/sys/net/ipv4/conf/\(name)/forwarding", "0")
+        }
+    }
+
+    /// Containers reach each other on their bridge and the host through its gateway, never other networks or
+    /// beyond through the host: the kernel checks forwarding on the device a packet arrives on, so this
+    /// isolates networks even when the host has ip_forward on (and swcompose has no NAT for egress).
+    /// Written at every `ensure`, because setting the global ip_forward resets every device's value.
+    static func disableForwarding(bridge: String) throws(Errno) {
+        for family in ["ipv4", "ipv6"] {
+            let path = "/proc/sys/net/\(family)/conf/\(bridge)/forwarding"
+            // No ipv6 directory when IPv6 is disabled on the host.
+            guard family == "ipv4" || FileSystem.exists(path) else { continue }
+            try FileSystem.overwrite(path, "0\n")
         }
     }
 

@@ -103,6 +103,11 @@ public struct IPAM: Sendable {
             try wrapping("release network \(name)") { () throws(Errno) in
                 try FileSystem.remove(endpoints)
                 try FileSystem.remove(file)
+                // A writer killed between its temp file and the rename leaves the temp behind.
+                let temps = (try? FileSystem.contents(of: endpointDirectory)) ?? []
+                for temp in temps where temp.hasPrefix(NetworkNaming.bridgeName(network: name) + ".json.tmp.") {
+                    try FileSystem.remove("\(endpointDirectory)/\(temp)")
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import DNS
 import Glibc
 import Linux
 import NetAddress
@@ -7,10 +8,13 @@ import Netlink
 /// Holds one rtnetlink socket; use it from one thread at a time.
 public final class NetworkManager {
     public let ipam: IPAM
+    /// The embedded DNS's records per network, removed with the network.
+    private let names: NameTable
     private let host: RouteNetlink
 
     public init(stateRoot: StateRoot) throws(NetworkError) {
         ipam = IPAM(stateRoot: stateRoot)
+        names = NameTable(directory: stateRoot.dns)
         host = try wrapping("open rtnetlink") { () throws(Errno) in try RouteNetlink() }
     }
 
@@ -36,10 +40,12 @@ public final class NetworkManager {
         try ipam.allocations().filter { allocation in (try? host.link(named: allocation.bridge)) != nil }
     }
 
-    /// Deletes the bridge and forgets the allocation.
+    /// Deletes the bridge and forgets the allocation and the DNS records left on it (a supervisor killed
+    /// before it unregistered its container leaves them).
     public func remove(network name: String) throws(NetworkError) {
         guard let allocation = try ipam.allocation(name: name) else { return }
         try Bridge.remove(allocation, host: host)
+        do { try names.removeNetwork(name) } catch { throw .state(path: "\(names.directory)/\(name)", reason: "\(error)") }
         try ipam.releaseNetwork(name: name)
     }
 

@@ -110,7 +110,8 @@ public struct ContainerSpecBuilder: Sendable {
         case _ where networkMode.hasPrefix("service:") || networkMode.hasPrefix("container:"):
             throw ContainerSpecError(service: service.name, message: "network_mode \(networkMode) is not supported yet")
         default:
-            networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory)
+            networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory,
+                               imageExposed: config.exposedPorts.map { Array($0.keys) } ?? [])
         }
         container.etcFiles = EtcFiles(hosts: directory + "/hosts", hostname: directory + "/hostname",
                                       resolvConf: networkMode == "host" ? "/etc/resolv.conf" : directory + "/resolv.conf")
@@ -140,8 +141,12 @@ public struct ContainerSpecBuilder: Sendable {
             for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o755) }
         }
         try FileSystem.writeAtomically(container.etcFiles.hostname!, (container.hostname ?? "") + "\n")
-        if spec.network != nil || container.network == NamespaceMode.new {
-            try FileSystem.writeAtomically(container.etcFiles.hosts!, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        if let hosts = container.etcFiles.hosts {
+            // Under network_mode host the container sees the host's names; the supervisor rewrites a bridged
+            // container's file once its addresses are known.
+            let base = container.network == NamespaceMode.host
+                ? String(decoding: (try? FileSystem.readFile("/etc/hosts")) ?? [], as: UTF8.self) : HostsFile.localhost
+            try FileSystem.writeAtomically(hosts, HostsFile.render(base: base, extraHosts: extraHosts(service)))
         }
         if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers) {
             let nameservers = spec.network == nil ? [] : [ResolvConf.embeddedServer]
@@ -268,7 +273,8 @@ public struct ContainerSpecBuilder: Sendable {
                                       retries: declared?.retries ?? 3, startPeriod: seconds(declared?.startPeriod, 0))
     }
 
-    private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String) -> NetworkPlan {
+    private func plan(_ service: Service, id: String, name: String, hostname: String, directory: String,
+                      imageExposed: [String]) -> NetworkPlan {
         let endpoints = (graph.attachments[service.name] ?? []).map { attachment -> NetworkPlan.Endpoint in
             let network = project.networks[attachment.network]?.name ?? "\(project.name)_\(attachment.network)"
             var names = [service.name, name] + attachment.aliases + [String(id.prefix(12))]
@@ -285,9 +291,25 @@ public struct ContainerSpecBuilder: Sendable {
                                     containerPortStart: UInt16(clamping: port.target), containerPortEnd: UInt16(clamping: port.target),
                                     transport: port.proto)
         }
-        return NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
-                           networks: endpoints, ports: ports, dnsServers: service.dns,
-                           extraHosts: service.extraHosts.map { [$0.host, $0.address] }, hostsFile: directory + "/hosts")
+        var plan = NetworkPlan(stateLib: root.lib, stateRun: root.run, containerId: id, endpoint: name, hostname: hostname,
+                               networks: endpoints, ports: ports, dnsServers: service.dns,
+                               extraHosts: extraHosts(service), hostsFile: directory + "/hosts")
+        plan.exposedPorts = Self.exposedPorts(service: list(service.node["expose"]), image: imageExposed)
+        return plan
+    }
+
+    /// `expose` and the image's ExposedPorts as docker records them, "8080/tcp": informational only.
+    static func exposedPorts(service: [String], image: [String]) -> [String] {
+        var result: [String] = []
+        for entry in service + image.sorted() {
+            let port = entry.contains("/") ? entry : entry + "/tcp"
+            if !result.contains(port) { result.append(port) }
+        }
+        return result
+    }
+
+    private func extraHosts(_ service: Service) -> [[String]] {
+        service.extraHosts.map { [$0.host, $0.address] }
     }
 
     /// "8080" or "8080-8081".

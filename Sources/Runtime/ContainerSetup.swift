@@ -147,10 +147,7 @@ struct ContainerSetup {
         }
         for (key, value) in spec.sysctls.sorted(by: { $0.key < $1.key }) {
             try step("sysctl \(key)") { () throws(Errno) in
-                let path = "/proc/sys/" + key.replacingDots()
-                let fd = try FileDescriptor.open(path, [.writeOnly, .truncate])
-                defer { fd.closeQuietly() }
-                try fd.writeAll(value)
+                try FileSystem.overwrite("/proc/sys/" + key.replacingDots(), value)
             }
         }
         if !spec.privileged {

@@ -239,6 +239,9 @@ final class ContainerSupervisor {
 
     private func finish() {
         try? stopTimer.disarm()
+        // Before the reply: `down` removes the container (killing this supervisor) and its networks as soon as
+        // `stop` returns, which would cut the release of its DNS names and addresses short.
+        network?.release()
         for waiter in waiters { reply(waiter, "exited \(state.exitCode ?? 0)") }
         waiters = []
         finished = true

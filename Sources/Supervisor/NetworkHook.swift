@@ -15,6 +15,10 @@ final class ContainerNetwork {
     private var dns: DNSServer?
     private var dnsSockets: [FileDescriptor] = []
     private var proxy: PortProxy?
+    /// Whether a start set something up that `release` has not undone yet: the supervisor releases when the
+    /// container exits and again on its way out, and the second must write nothing, because `down` may SIGKILL
+    /// the supervisor by then and a half-written IPAM file would be left behind.
+    private var holdsResources = false
 
     init(plan: NetworkPlan, loop: EventLoop, stateDir: String) {
         self.plan = plan
@@ -27,6 +31,7 @@ final class ContainerNetwork {
     /// 127.0.0.11 inside that netns, /etc/hosts, then the published ports.
     func prepare(containerPid: pid_t) throws {
         release()
+        holdsResources = true
         let namespace = try NetworkNamespace.open(pid: containerPid)
         defer { namespace.closeQuietly() }
         let manager = try NetworkManager(stateRoot: root)
@@ -57,6 +62,8 @@ final class ContainerNetwork {
 
     /// Drops what the last start set up; the veth pair itself dies with the old netns.
     func release() {
+        guard holdsResources else { return }
+        holdsResources = false
         proxy?.close()
         proxy = nil
         dns?.detach()
@@ -119,9 +126,7 @@ final class ContainerNetwork {
 
     /// /etc/hosts written in place: the runtime binds this very inode into the container.
     private func writeHosts(_ addresses: [IPAddress]) throws {
-        var text = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        for address in addresses { text += "\(address)\t\(plan.hostname)\n" }
-        for entry in plan.extraHosts where entry.count == 2 { text += "\(entry[1])\t\(entry[0])\n" }
+        let text = HostsFile.render(addresses: addresses.map(\.description), hostname: plan.hostname, extraHosts: plan.extraHosts)
         try FileSystem.overwrite(plan.hostsFile, text, create: true)
     }
 }

@@ -55,6 +55,8 @@ public struct NetworkPlan: Codable, Sendable, Equatable {
     public var extraHosts: [[String]]
     /// The per-container /etc/hosts file the runtime binds; rewritten in place once addresses are known.
     public var hostsFile: String
+    /// `expose` plus the image's ExposedPorts ("8080/tcp"): recorded for inspection, opens nothing.
+    public var exposedPorts: [String] = []
 
     public init(stateLib: String, stateRun: String, containerId: String, endpoint: String, hostname: String,
                 networks: [Endpoint], ports: [Port], dnsServers: [String], extraHosts: [[String]], hostsFile: String) {
