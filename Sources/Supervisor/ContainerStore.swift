@@ -18,7 +18,8 @@ public struct ContainerStore: Sendable {
     }
 
     public func directory(_ id: String) -> String { "\(root.containers)/\(id)" }
-    public func socketPath(_ id: String) -> String { "\(root.sockets)/\(id).sock" }
+    /// 16 hex digits are unique enough and keep the path under the 108-byte limit of a unix socket address.
+    public func socketPath(_ id: String) -> String { "\(root.sockets)/\(id.prefix(16)).sock" }
 
     /// Writes the container's state directory; decides its paths and cgroup placement.
     @discardableResult
