@@ -88,7 +88,7 @@ final class RegistryClient: @unchecked Sendable {
         guard (200..<300).contains(response.status) else {
             let detail = (try? response.body(limit: 65536)).map { String(decoding: $0.prefix(300), as: UTF8.self) } ?? ""
             if response.status == 401 || response.status == 403 {
-                throw .unauthorized(registry: reference.domain, reason: "\(response.status) for \(what) \(detail)")
+                throw .unauthorized(registry: reference.domain, reason: "\(reference) \(what): \(response.status) \(detail)")
             }
             if response.status == 404 { throw .notFound("\(reference) (\(what))") }
             throw .registry(image: reference.description, status: response.status, message: "for \(what) \(detail)")

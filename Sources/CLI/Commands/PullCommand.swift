@@ -14,10 +14,15 @@ enum PullCommand {
     ) { invocation in
         let project = try invocation.loadProject(services: invocation.arguments)
         let quiet = invocation.options.flag("quiet")
-        let provisioner = ImageProvisioner(store: ImageStore(root: invocation.stateRoot), environment: invocation.environment,
+        let store = ImageStore(root: invocation.stateRoot)
+        let provisioner = ImageProvisioner(store: store, environment: invocation.environment,
                                            progress: { image, event in if !quiet { PullCommand.print(image, event) } })
         for service in project.services where invocation.arguments.isEmpty || invocation.arguments.contains(service.name) {
-            guard let image = service.image, ImageProvisioner.Policy(service.pullPolicy) != .build else { continue }
+            guard let image = service.image else { continue }
+            if let skipped = skipReason(policy: service.pullPolicy, present: (try? store.inspect(image)) != nil) {
+                if !quiet { Console.err(" \(service.name) \(skipped)\n") }
+                continue
+            }
             do {
                 if !quiet { Console.err(" \(service.name) Pulling\n") }
                 _ = try await provisioner.pull(image, platform: service.platform)
@@ -28,6 +33,17 @@ enum PullCommand {
             }
         }
         return 0
+    }
+
+    /// Why `pull` leaves a service's image alone, as docker compose says it; nil when it pulls. Without a
+    /// policy `pull` always pulls (unlike `up`, which treats a missing policy as `missing`).
+    static func skipReason(policy text: String?, present: Bool) -> String? {
+        guard let text else { return nil }
+        switch ImageProvisioner.Policy(text) {
+        case .never, .build: return "Skipped"
+        case .missing, .ifNotPresent, .periodic: return present ? "Skipped - Image is already present locally" : nil
+        case .always: return nil
+        }
     }
 
     /// Layer lines as docker prints them when the output is not a terminal.
