@@ -14,9 +14,7 @@ enum SupervisorMemory {
     }
 
     static func run(swcompose: String, image: BusyboxImage, context: BenchContext) throws(BenchError) {
-        let root = "\(context.workDirectory)/memory-root"
-        try context.removeTree(root)
-        try context.makeDirectory(root)
+        let root = try StateRootDirectory.make()
         defer { try? context.removeTree(root) }
         try image.importInto(root: root, swcompose: swcompose, context: context)
         var environment = context.environment

@@ -11,9 +11,7 @@ enum UpDownBenchmark {
     static func run(_ context: BenchContext) throws(BenchError) {
         let swcompose = try context.swcompose()
         let image = try BusyboxImage(context: context)
-        let root = "\(context.workDirectory)/updown-root"
-        try context.removeTree(root)
-        try context.makeDirectory(root)
+        let root = try StateRootDirectory.make()
         defer { try? context.removeTree(root) }
         try image.importInto(root: root, swcompose: swcompose, context: context)
         var environment = context.environment
