@@ -11,6 +11,12 @@ struct BenchOptions {
     var composeV1 = "docker-compose"
     var dnsmasq = "dnsmasq"
     var dnsQueries = 20_000
+    var busyboxScript = "examples/busybox-rootfs.sh"
+    var stacksDirectory = "/work/shared/peers"
+    var crun = "crun"
+    var podman = "podman"
+    var podmanCompose = "podman-compose"
+    var containersConf = "examples/bench/containers.conf"
 
     static let usage = """
         usage: swcompose-bench NAME [options]
@@ -24,6 +30,12 @@ struct BenchOptions {
           --docker-compose PATH  docker compose 1.29 (default docker-compose on PATH)
           --dnsmasq PATH         dnsmasq (default dnsmasq on PATH)
           --dns-queries N        sequential queries per DNS round (default 20000)
+          --busybox-script PATH  writes the busybox image tar (default examples/busybox-rootfs.sh)
+          --stacks DIR           holds stack3.yml, stack10.yml, stack30.yml (default /work/shared/peers)
+          --crun PATH            crun (default crun on PATH)
+          --podman PATH          podman (default podman on PATH)
+          --podman-compose PATH  podman-compose (default podman-compose on PATH)
+          --containers-conf PATH podman's containers.conf (default examples/bench/containers.conf)
 
         """
 
@@ -49,6 +61,12 @@ struct BenchOptions {
             case "--docker-compose": options.composeV1 = value
             case "--dnsmasq": options.dnsmasq = value
             case "--dns-queries": options.dnsQueries = try positive(option, value)
+            case "--busybox-script": options.busyboxScript = value
+            case "--stacks": options.stacksDirectory = value
+            case "--crun": options.crun = value
+            case "--podman": options.podman = value
+            case "--podman-compose": options.podmanCompose = value
+            case "--containers-conf": options.containersConf = value
             default: throw .usage("unknown option \(option)\n\(usage)")
             }
         }

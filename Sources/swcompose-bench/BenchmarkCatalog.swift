@@ -16,9 +16,12 @@ enum BenchmarkCatalog {
                   run: UnpackBenchmark.run),
         Benchmark(name: "dns", summary: "embedded DNSServer vs dnsmasq on loopback: q/s, p50, p99",
                   run: DNSQueryBenchmark.run),
-        Benchmark(name: "start", summary: "container start vs `crun run` (planned)", run: nil),
-        Benchmark(name: "updown", summary: "10-service up/down vs podman-compose (planned)", run: nil),
-        Benchmark(name: "netsetup", summary: "bridge and veth setup per container (planned)", run: nil),
+        Benchmark(name: "start", summary: "`__run` of /bin/true vs `crun run` and `podman run --rm`; supervisor memory",
+                  run: StartBenchmark.run),
+        Benchmark(name: "updown", summary: "`up -d` and `down` of 3/10/30 busybox services vs podman-compose",
+                  run: UpDownBenchmark.run),
+        Benchmark(name: "netsetup", summary: "veth, address and route per container: rtnetlink vs `ip` commands",
+                  run: NetSetupBenchmark.run),
     ]
 
     static func named(_ name: String) -> Benchmark? { benchmarks.first { $0.name == name } }

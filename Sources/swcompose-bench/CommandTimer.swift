@@ -17,6 +17,8 @@ struct CommandTimer {
     let runs: Int
     /// One untimed run per command first, so every command starts with the same warm page cache.
     var warmUp = true
+    /// Wraps each run in GNU time for its peak RSS; off where a millisecond of wrapper would swamp the figure.
+    var measuresPeakMemory = true
 
     /// Samples per command, in the order given; nil for a peer that failed.
     func measure(_ commands: [Command]) throws(BenchError) -> [CommandSamples?] {
@@ -43,13 +45,15 @@ struct CommandTimer {
         let run: ProcessRun
         do {
             run = try ProcessRunner.runChecked(command.arguments, environment: command.environment,
-                                               stderrPath: context.stderrPath("timed-command"), meter: context.peakMeter)
+                                               stderrPath: context.stderrPath("timed-command"),
+                                               meter: measuresPeakMemory ? context.peakMeter : nil)
         } catch {
             try? command.cleanup()
             throw error
         }
         try command.cleanup()
-        return run
+        // Without GNU time, ru_maxrss holds this benchmark's own peak (see PeakMemoryMeter): not a figure to print.
+        return measuresPeakMemory ? run : ProcessRun(status: run.status, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakKiB: 0)
     }
 }
 
@@ -67,7 +71,7 @@ extension ReportTable {
                 command.label, String(sample.seconds.count), Figure.milliseconds(sample.seconds.median),
                 Figure.milliseconds(sample.seconds.min), Figure.milliseconds(sample.seconds.max),
                 Figure.milliseconds(sample.cpuSeconds.median),
-                Figure.mebibytes(kib: sample.peakKiB.max),
+                sample.peakKiB.max > 0 ? Figure.mebibytes(kib: sample.peakKiB.max) : "-",
                 baseline > 0 ? Figure.ratio(sample.seconds.median / baseline) : "-",
             ])
         }
