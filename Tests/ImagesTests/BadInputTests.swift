@@ -129,13 +129,8 @@ struct BadInputTests {
     @Test func wrongCredentialsNameTheImageAndStoreNothing() async throws {
         let temp = TestRoot()
         defer { temp.remove() }
-        guard let line = try LocalRegistry.htpasswdLine(user: "swc", password: "s3cret", log: temp.path + "/htpasswd") else {
-            Issue.record("htpasswd is missing (apt-get install apache2-utils)")
-            return
-        }
-        let registry = try LocalRegistry(directory: temp.path + "/registry", htpasswd: line + "\n")
+        guard let (registry, good) = try LocalRegistry.withBasicAuth(in: temp) else { return }
         defer { registry.stop() }
-        let good = RegistryCredentials(username: "swc", password: "s3cret")
         let source = ImageStore(root: StateRoot(root: temp.path + "/source"))
         let reference = "\(registry.host)/swc/locked:1"
         let rootfs = try temp.write("rootfs.tar", Fixtures.layer { $0.append(TarEntry(path: "x", kind: .regular), contents: [7]) })

@@ -1,4 +1,6 @@
 import Glibc
+import Images
+import Testing
 import Linux
 
 /// Debian's `docker-registry` (the distribution registry) on 127.0.0.1, with storage and config in a test
@@ -81,6 +83,16 @@ final class LocalRegistry {
             usleep(50_000)
         }
         return false
+    }
+
+    /// A registry that wants user `swc`, password `s3cret`; nil (with an issue recorded) without htpasswd.
+    static func withBasicAuth(in temp: TestRoot) throws -> (registry: LocalRegistry, credentials: RegistryCredentials)? {
+        guard let line = try htpasswdLine(user: "swc", password: "s3cret", log: temp.path + "/htpasswd") else {
+            Issue.record("htpasswd is missing (apt-get install apache2-utils)")
+            return nil
+        }
+        let registry = try LocalRegistry(directory: temp.path + "/registry", htpasswd: line + "\n")
+        return (registry, RegistryCredentials(username: "swc", password: "s3cret"))
     }
 
     /// `htpasswd -Bbn user password`: the registry accepts bcrypt entries only.

@@ -84,13 +84,8 @@ struct RegistryPullTests {
     @Test func basicAuthWithCredentials() async throws {
         let temp = TestRoot()
         defer { temp.remove() }
-        guard let line = try LocalRegistry.htpasswdLine(user: "swc", password: "s3cret", log: temp.path + "/htpasswd") else {
-            Issue.record("htpasswd is missing (apt-get install apache2-utils)")
-            return
-        }
-        let registry = try LocalRegistry(directory: temp.path + "/registry", htpasswd: line + "\n")
+        guard let (registry, good) = try LocalRegistry.withBasicAuth(in: temp) else { return }
         defer { registry.stop() }
-        let good = RegistryCredentials(username: "swc", password: "s3cret")
         let source = ImageStore(root: StateRoot(root: temp.path + "/source"))
         let rootfs = Fixtures.layer { $0.append(TarEntry(path: "hello", kind: .regular), contents: Array("hi\n".utf8)) }
         _ = try source.import(rootfsTar: try temp.write("rootfs.tar", rootfs), reference: "\(registry.host)/swc/private:1")

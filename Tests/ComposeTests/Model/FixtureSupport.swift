@@ -12,18 +12,7 @@ enum Fixture {
 
     static func directory(_ name: String) -> String { "\(root)/\(name)" }
 
-    static func read(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func read(_ path: String) -> String? { TestFiles.read(path) }
 
     /// The environment the expected outputs were generated with (see Fixtures/model/gen.sh).
     static let environment = ["HOME": "/home/user", "B": "fromenv", "FLAG": "f"]
