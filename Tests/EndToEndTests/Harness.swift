@@ -12,11 +12,15 @@ struct Stack {
     }()
     static let binary = packageRoot + "/.build/debug/swcompose"
 
-    /// A busybox rootfs tar shared by every test of this process.
+    /// A busybox rootfs tar shared by every test, kept between runs: made once, renamed into place so
+    /// parallel test processes never see half a file.
     static let busyboxTar: String = {
-        let path = NSTemporaryDirectory() + "swc-busybox-\(getpid()).tar"
-        let result = Stack.exec(["/bin/bash", packageRoot + "/examples/busybox-rootfs.sh", path], environment: [:], cwd: "/")
+        let path = NSTemporaryDirectory() + "swc-busybox-rootfs.tar"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let temporary = path + ".\(getpid())"
+        let result = Stack.exec(["/bin/bash", packageRoot + "/examples/busybox-rootfs.sh", temporary], environment: [:], cwd: "/")
         precondition(result.status == 0, "busybox rootfs: \(result.stderr)")
+        precondition(rename(temporary, path) == 0, "rename \(temporary)")
         return path
     }()
 

@@ -1,4 +1,5 @@
 import Compose
+import Glibc
 import Testing
 
 /// Whole-pipeline `config` output compared byte for byte with docker compose v2's.
@@ -24,7 +25,11 @@ import Testing
     @Test(arguments: cases) func configHashMatchesDockerCompose(_ name: String) throws {
         let fixture = PipelineFixture(name: name)
         TestFiles.removeTree(fixture.hashDirectory)
-        defer { TestFiles.removeTree(fixture.hashDirectory) }
+        defer {
+            TestFiles.removeTree(fixture.hashDirectory)
+            // The shared parent goes with the last case (rmdir refuses while another case still uses it).
+            rmdir("/tmp/swcompose-pipeline")
+        }
         try TestFiles.copyTree(fixture.directory, to: fixture.hashDirectory)
         var options = fixture.options(in: fixture.hashDirectory, resolveEnvironment: false)
         options.requestedServices = []
