@@ -49,16 +49,18 @@ public struct RuntimeActions: PlanActions {
         case .createContainer(let service, let number, let name):
             try await create(service: service, number: number, name: name)
         case .recreateContainer(let old, let name):
-            try remove(old)
+            try await blocking { try remove(old) }
             try await create(service: old.service, number: old.number, name: name)
         case .startContainer(let container):
-            if container.status == .orphaned {
-                // Its supervisor died: reap what is left before starting afresh.
-                try runtime.containers.stop(container.id, timeout: 0)
+            try await blocking {
+                if container.status == .orphaned {
+                    // Its supervisor died: reap what is left before starting afresh.
+                    try runtime.containers.stop(container.id, timeout: 0)
+                }
+                try startTolerantly(container.id)
             }
-            try startTolerantly(container.id)
         case .removeContainer(let container):
-            try remove(container)
+            try await blocking { try remove(container) }
         case .awaitService(let service, let condition):
             try await wait(for: service, condition)
         }
@@ -72,9 +74,16 @@ public struct RuntimeActions: PlanActions {
                                          platform: service.platform, hasBuild: service.build != nil)
         }
         let spec = try builder.build(service: service, image: image, name: containerName, number: number)
-        let created = try runtime.containers.create(spec)
-        try builder.prepareFiles(created, service: service)
-        if !options.noStart { try runtime.containers.start(created.container.id) }
+        try await blocking {
+            let created = try runtime.containers.create(spec)
+            try builder.prepareFiles(created, service: service)
+            if !options.noStart { try runtime.containers.start(created.container.id) }
+        }
+    }
+
+    /// Supervisor round trips block: each gets its own thread so independent containers really go in parallel.
+    private func blocking(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await DetachedThread.run(body)
     }
 
     /// A killed earlier command may have left a supervisor that is starting this very container: that is
