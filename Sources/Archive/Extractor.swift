@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import Linux
 
@@ -74,7 +73,7 @@ public final class Extractor {
         }
         switch entry.kind {
         case .directory:
-            try sys { if mkdirat(parent.rawValue, name, 0o700) != 0 && clinux_errno() != EEXIST { throw Errno.current("mkdir") } }
+            try sys { if mkdirat(parent.rawValue, name, 0o700) != 0 && Errno.lastCode != EEXIST { throw Errno.current("mkdir") } }
             let fd = try openChild(name, in: parent, [.readOnly, .directory, .noFollow], entry: entry.path)
             defer { fd.closeQuietly() }
             try sys { try applyMetadata(entry, to: fd) }
@@ -108,7 +107,7 @@ public final class Extractor {
                 throw ArchiveError.unsafeEntry(path: entry.path, reason: "device nodes are not allowed here")
             }
             let type: mode_t = entry.kind == .fifo ? S_IFIFO : entry.kind == .blockDevice ? S_IFBLK : S_IFCHR
-            let device = clinux_makedev(entry.deviceMajor, entry.deviceMinor)
+            let device = Device.number(major: entry.deviceMajor, minor: entry.deviceMinor)
             try sys { try check(mknodat(parent.rawValue, name, type | mode_t(entry.mode & 0o7777), device), "mknod") }
             try sys { try applyLinkMetadata(entry, name: name, parent: parent) }
             try sys { try check(fchmodat(parent.rawValue, name, mode_t(entry.mode & 0o7777), 0), "chmod") }
@@ -147,7 +146,7 @@ public final class Extractor {
                 } catch let inner where inner.code == ENOENT {
                     let parent = try open(Array(prefix.dropLast()), create: false, entry: entry)
                     defer { parent.closeQuietly() }
-                    if mkdirat(parent.rawValue, part, 0o755) != 0 && clinux_errno() != EEXIST {
+                    if mkdirat(parent.rawValue, part, 0o755) != 0 && Errno.lastCode != EEXIST {
                         throw ArchiveError.system(path: entry, Errno.current("mkdir", joined))
                     }
                 } catch {
@@ -230,7 +229,7 @@ public final class Extractor {
             throw ArchiveError.unsafeEntry(path: entry, reason: "whiteout names no file")
         }
         try removeExisting(hidden, in: parent, keepDirectory: false, entry: entry)
-        if mknodat(parent.rawValue, hidden, S_IFCHR, clinux_makedev(0, 0)) != 0 {
+        if mknodat(parent.rawValue, hidden, S_IFCHR, Device.number(major: 0, minor: 0)) != 0 {
             throw ArchiveError.system(path: entry, Errno.current("mknod whiteout", hidden))
         }
     }

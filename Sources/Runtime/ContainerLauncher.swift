@@ -1,4 +1,3 @@
-import CLinux
 import Cgroups
 import Glibc
 import Linux
@@ -176,7 +175,7 @@ public struct ContainerLauncher {
         try stdio.input.duplicate(as: .standardInput)
         try stdio.output.duplicate(as: .standardOutput)
         try stdio.error.duplicate(as: .standardError)
-        if stdio.isTerminal { try check(clinux_set_controlling_terminal(0), "ioctl TIOCSCTTY") }
+        if stdio.isTerminal { try Process.setControllingTerminal(.standardInput) }
     }
 
     private func fail(_ report: FileDescriptor, _ error: SetupError) -> Int32 {

@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import Linux
 
@@ -62,7 +61,7 @@ struct ContainerSetup {
                 source: "tmpfs", target: dev, type: "tmpfs", flags: [.noSuid, .strictAccessTime], data: "mode=755,size=65536k")
             for (name, major, minor) in Self.devices {
                 let path = "\(dev)/\(name)"
-                try check(mknod(path, S_IFCHR | 0o666, clinux_makedev(major, minor)), "mknod", path)
+                try check(mknod(path, S_IFCHR | 0o666, Device.number(major: major, minor: minor)), "mknod", path)
                 // mknod honours the umask; the mode must really be 0666.
                 try check(chmod(path, 0o666), "chmod", path)
             }

@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import Linux
 
@@ -22,7 +21,7 @@ enum InitProcess {
         }
         // The command holds the report pipe until its execve; ours must go or the launcher never sees EOF.
         report.closeQuietly()
-        _ = clinux_close_range(3, UInt32.max, 0)
+        Process.closeAll(from: 3)
         // What PID 1 needs from here on: signal a command that may have changed its uid.
         _ = try? Capabilities.limitBoundingSet(to: killCapability)
         _ = try? Capabilities.set(effective: killCapability, permitted: killCapability, inheritable: [])
