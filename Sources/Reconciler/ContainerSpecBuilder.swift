@@ -108,7 +108,7 @@ public struct ContainerSpecBuilder: Sendable {
         case "none":
             container.network = NamespaceMode.new
         case _ where networkMode.hasPrefix("service:") || networkMode.hasPrefix("container:"):
-            throw ContainerSpecError(service: service.name, message: "network_mode \(networkMode) is not supported yet")
+            container.network = NamespaceMode.join(try sharedNetworkNamespace(networkMode, for: service))
         default:
             networkPlan = plan(service, id: id, name: name, hostname: hostname, directory: directory,
                                imageExposed: config.exposedPorts.map { Array($0.keys) } ?? [])
@@ -133,6 +133,22 @@ public struct ContainerSpecBuilder: Sendable {
         return spec
     }
 
+    /// `service:NAME` or `container:NAME`: the netns of that container's PID 1, which must be running (compose
+    /// starts it first: it is an implicit dependency). The shared netns already has its resolver on 127.0.0.11.
+    private func sharedNetworkNamespace(_ mode: String, for service: Service) throws -> String {
+        let target = String(mode.split(separator: ":", maxSplits: 1).last ?? "")
+        let store = ContainerStore(root: root)
+        let candidates = store.list().filter { state in
+            guard state.status == .running, let spec = try? store.config(state.id) else { return false }
+            if mode.hasPrefix("container:") { return state.name == target || state.id.hasPrefix(target) }
+            return state.project == project.name && spec.labels[Labels.service] == target && spec.labels[Labels.oneOff] != "True"
+        }
+        guard let pid = candidates.sorted(by: { $0.name < $1.name }).first?.pid else {
+            throw ContainerSpecError(service: service.name, message: "network_mode \(mode): no running container of \(target) to join")
+        }
+        return "/proc/\(pid)/ns/net"
+    }
+
     /// The overlay's directories and the files the runtime binds into /etc, made before the first start.
     public func prepareFiles(_ spec: SupervisorSpec, service: Service) throws {
         let container = spec.container
@@ -149,7 +165,8 @@ public struct ContainerSpecBuilder: Sendable {
             try FileSystem.writeAtomically(hosts, HostsFile.render(base: base, extraHosts: extraHosts(service)))
         }
         if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers) {
-            let nameservers = spec.network == nil ? [] : [ResolvConf.embeddedServer]
+            let joined: Bool = if case .join = container.network { true } else { false }
+            let nameservers = spec.network == nil && !joined ? [] : [ResolvConf.embeddedServer]
             try FileSystem.writeAtomically(resolv, ResolvConf.render(nameservers: nameservers, search: list(service.node["dns_search"]),
                                                                       options: list(service.node["dns_opt"])))
         }

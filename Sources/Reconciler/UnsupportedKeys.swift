@@ -24,9 +24,6 @@ public enum UnsupportedKeys {
                     }
                 }
             }
-            if let mode = service.networkMode, mode.hasPrefix("service:") || mode.hasPrefix("container:") {
-                found.insert("network_mode: \(mode.split(separator: ":").first ?? "")")
-            }
         }
         return found.sorted()
     }

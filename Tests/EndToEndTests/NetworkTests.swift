@@ -354,4 +354,31 @@ extension FileManager {
         var directory: ObjCBool = false
         return fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
+
+    @Test func serviceNetworkModeSharesTheTargetsNamespace() throws {
+        let stack = try Stack("""
+        services:
+          web:
+            image: localhost/busybox:test
+            command: ["httpd", "-f", "-p", "8080", "-h", "/etc"]
+            stop_grace_period: 1s
+          sidecar:
+            image: localhost/busybox:test
+            command: ["sh", "-c", "trap 'exit 0' TERM; sleep inf & wait"]
+            network_mode: "service:web"
+        """, name: "sidecar")
+        defer {
+            stack.tearDown()
+            #expect(stack.leaks().isEmpty)
+        }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        try #require(up.status == 0, "\(up.stderr)")
+        // Same netns: web's server answers on the sidecar's loopback, and the interfaces are web's.
+        let fetched = stack.run(["exec", "-T", "sidecar", "timeout", "3", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/hostname"])
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        let own = stack.run(["exec", "-T", "web", "cat", "/sys/class/net/eth0/address"]).stdout
+        let shared = stack.run(["exec", "-T", "sidecar", "cat", "/sys/class/net/eth0/address"]).stdout
+        #expect(!own.isEmpty && own == shared)
+    }
 }
