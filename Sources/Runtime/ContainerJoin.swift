@@ -6,10 +6,11 @@ import Linux
 /// process: join the PID namespace for children, fork, and let the child join the rest, drop privileges
 /// like the container's PID 1 and execve.
 public enum ContainerJoin {
-    /// `process` replaces the container's argv/env/cwd/user; capabilities and no_new_privs stay the container's.
+    /// `process` replaces the container's argv/env/cwd/user; capabilities and no_new_privs stay the container's,
+    /// unless `privileged` (`exec --privileged`) grants every capability this process holds.
     public static func spawn(
         into containerPid: pid_t, spec: ContainerSpec, process: ProcessSpec, cgroup: (any CgroupManager)?,
-        stdio: ContainerStdio
+        stdio: ContainerStdio, privileged: Bool = false
     ) throws(LaunchError) -> pid_t {
         do { try Process.assertSingleThreaded("exec in \(spec.name)") } catch { throw .system("fork", error) }
         var joined = spec
@@ -17,6 +18,7 @@ public enum ContainerJoin {
         joined.process.capabilities = spec.process.capabilities
         joined.process.noNewPrivileges = spec.process.noNewPrivileges
         joined.process.rlimits = spec.process.rlimits
+        joined.privileged = spec.privileged || privileged
         let setup = ContainerSetup(spec: joined)
         let cgroupFiles = cgroup.map { Array($0.placement.directories.values).map { $0 + "/cgroup.procs" } } ?? []
 

@@ -3,7 +3,7 @@ import Glibc
 import Linux
 import Runtime
 
-/// `swcompose __exec <state-dir> [--user U] [--workdir D] [--env K=V]... -- CMD ARGS...`: runs a command in a
+/// `swcompose __exec <state-dir> [--privileged] [--user U] [--workdir D] [--env K=V]... -- CMD ARGS...`: runs a command in a
 /// running container with this process's stdio and exits with its status. Spawned by the CLI (which must
 /// never fork) so that the fork into the container's namespaces happens in a fresh single-threaded process.
 enum ExecMode {
@@ -29,6 +29,11 @@ enum ExecMode {
         var process = spec.container.process
         process.args = Array(arguments[(separator + 1)...])
         var index = 1
+        var privileged = false
+        if index < separator && arguments[index] == "--privileged" {
+            privileged = true
+            index += 1
+        }
         while index + 1 < separator {
             let value = arguments[index + 1]
             switch arguments[index] {
@@ -45,7 +50,7 @@ enum ExecMode {
         let child: pid_t
         do {
             child = try ContainerJoin.spawn(
-                into: pid, spec: spec.container, process: process, cgroup: cgroup, stdio: .inherited)
+                into: pid, spec: spec.container, process: process, cgroup: cgroup, stdio: .inherited, privileged: privileged)
         } catch {
             printError("swcompose: \(error)")
             return 126

@@ -79,6 +79,11 @@ import Testing
             #expect(result.status == 42)
             #expect(result.stdout == "65534\n/tmp\nhi\n")
             #expect(stack.run(["exec", "-T", "web", "false"]).status == 1)
+            // Docker's default set lacks CAP_SYS_ADMIN (bit 21); --privileged adds what swcompose holds.
+            let plain = stack.run(["exec", "-T", "web", "grep", "CapEff", "/proc/self/status"]).stdout
+            let privileged = stack.run(["exec", "-T", "--privileged", "web", "grep", "CapEff", "/proc/self/status"]).stdout
+            #expect(plain.contains("00000000a80425fb"))
+            #expect(!privileged.isEmpty && privileged != plain)
         }
     }
 

@@ -7,6 +7,7 @@ enum ExecCommand {
             .flag("detach", short: "d", "Detached mode: Run command in the background"),
             .value("env", short: "e", "KEY=VALUE", "Set environment variables", repeatable: true),
             .value("index", "INDEX", "Index of the container if service has multiple replicas"),
+            .flag("privileged", "Give extended privileges to the process"),
             .flag("no-tty", short: "T", "Disable pseudo-TTY allocation (swcompose never allocates one yet)"),
             .flag("interactive", short: "i", "Keep STDIN open even if not attached (default true)"),
             .value("user", short: "u", "USER", "Run the command as this user"),
@@ -32,7 +33,8 @@ enum ExecCommand {
         }
         defer { for fd in Set(stdio.values) { fd.closeQuietly() } }
         let pid = try view.store.exec(container.id, command: Array(invocation.arguments.dropFirst()), user: options.value("user"),
-                                      workdir: options.value("workdir"), env: environment, stdio: stdio)
+                                      workdir: options.value("workdir"), env: environment,
+                                      privileged: options.flag("privileged"), stdio: stdio)
         if detach { return 0 }
         return try Process.wait(pid)?.status.code ?? 1
     }
