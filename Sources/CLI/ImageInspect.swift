@@ -21,9 +21,8 @@ enum ImageInspect {
 
     static func json(_ record: ImageRecord) throws -> String {
         let object = Object(Id: record.id, RepoTags: record.references,
-                            RepoDigests: record.references.map { name in
-                                let base = name.split(separator: ":").count > 2 || !name.contains(":") ? name : String(name[..<name.lastIndex(of: ":")!])
-                                return "\(base)@\(record.digest)"
+                            RepoDigests: record.references.compactMap { name in
+                                (try? ImageReference(parsing: name)).map { "\($0.domain)/\($0.path)@\(record.digest)" }
                             },
                             Size: record.size, Architecture: record.config.architecture, Os: record.config.os,
                             Config: record.config.config, RootFS: .init(Layers: record.diffIDs))
