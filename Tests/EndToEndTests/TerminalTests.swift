@@ -64,10 +64,17 @@ import Testing
         try #require(started.status == 0, "tmux: \(started.stderr)")
 
         try #require(session.waitFor("/ #").contains("/ #"), "no shell prompt: \(session.pane())")
-        session.run(["send-keys", "-t", stack.project, "tty; stty size; exit 7", "Enter"])
-        let screen = session.waitFor("rc=")
-        #expect(screen.contains("/dev/pts/"), "\(screen)")
+        session.run(["send-keys", "-t", stack.project, "tty; stty size", "Enter"])
+        var screen = session.waitFor("\n24 80")
+        #expect(screen.contains("\n/dev/pts/"), "\(screen)")
         #expect(screen.contains("\n24 80"), "\(screen)")
+
+        // A resized window reaches the command through SIGWINCH.
+        session.run(["resize-window", "-t", stack.project, "-x", "100", "-y", "30"])
+        usleep(200_000)
+        session.run(["send-keys", "-t", stack.project, "stty size; exit 7", "Enter"])
+        screen = session.waitFor("rc=")
+        #expect(screen.contains("\n30 100"), "\(screen)")
         #expect(screen.contains("rc=7"), "\(screen)")
 
         // Without a terminal on stdin exec stays as before: plain pipes, no pty.
