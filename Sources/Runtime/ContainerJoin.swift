@@ -52,6 +52,7 @@ public enum ContainerJoin {
                     try stdio.input.duplicate(as: .standardInput)
                     try stdio.output.duplicate(as: .standardOutput)
                     try stdio.error.duplicate(as: .standardError)
+                    if stdio.isTerminal { try Process.setControllingTerminal(.standardInput) }
                     for file in cgroupFiles {
                         let fd = try FileDescriptor.open(file, .writeOnly)
                         try fd.writeAll("0")

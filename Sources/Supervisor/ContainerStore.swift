@@ -196,10 +196,11 @@ public struct ContainerStore: Sendable {
     /// (its exit status is the command's).
     public func exec(
         _ id: String, command: [String], user: String? = nil, workdir: String? = nil, env: [String] = [],
-        privileged: Bool = false, stdio: [Int32: FileDescriptor] = [:]
+        privileged: Bool = false, tty: Bool = false, stdio: [Int32: FileDescriptor] = [:]
     ) throws(ContainerStoreError) -> pid_t {
         var arguments = ["swcompose", "__exec", directory(id)]
         if privileged { arguments.append("--privileged") }
+        if tty { arguments.append("--tty") }
         if let user { arguments += ["--user", user] }
         if let workdir { arguments += ["--workdir", workdir] }
         for entry in env { arguments += ["--env", entry] }

@@ -8,7 +8,8 @@ enum ExecCommand {
             .value("env", short: "e", "KEY=VALUE", "Set environment variables", repeatable: true),
             .value("index", "INDEX", "Index of the container if service has multiple replicas"),
             .flag("privileged", "Give extended privileges to the process"),
-            .flag("no-tty", short: "T", "Disable pseudo-TTY allocation (swcompose never allocates one yet)"),
+            .flag("no-tty", short: "T", "Disable pseudo-TTY allocation (default: a TTY when stdin is one)"),
+            .flag("tty", short: "t", "Allocate a pseudo-TTY even when stdin is not one"),
             .flag("interactive", short: "i", "Keep STDIN open even if not attached (default true)"),
             .value("user", short: "u", "USER", "Run the command as this user"),
             .value("workdir", short: "w", "DIR", "Path to workdir directory for this command"),
@@ -26,6 +27,7 @@ enum ExecCommand {
             entry.contains("=") ? entry : "\(entry)=\(invocation.environment[entry] ?? "")"
         }
         let detach = options.flag("detach")
+        let tty = !detach && !options.flag("no-tty") && (options.flag("tty") || CurrentProcess.isTerminal(.standardInput))
         var stdio: [Int32: FileDescriptor] = [:]
         if detach {
             let null = try FileDescriptor.open("/dev/null", .readWrite)
@@ -34,7 +36,7 @@ enum ExecCommand {
         defer { for fd in Set(stdio.values) { fd.closeQuietly() } }
         let pid = try view.store.exec(container.id, command: Array(invocation.arguments.dropFirst()), user: options.value("user"),
                                       workdir: options.value("workdir"), env: environment,
-                                      privileged: options.flag("privileged"), stdio: stdio)
+                                      privileged: options.flag("privileged"), tty: tty, stdio: stdio)
         if detach { return 0 }
         return try Process.wait(pid)?.status.code ?? 1
     }
