@@ -50,6 +50,10 @@ final class TCPRelay {
     private var closed = false
     private var upstream: Direction!
     private var downstream: Direction!
+    /// What each descriptor is registered for: epoll_ctl only when it changes, which in a steady stream it
+    /// rarely does (two syscalls saved per wakeup).
+    private var clientInterest: EventLoop.Events = []
+    private var backendInterest: EventLoop.Events = []
 
     init(client: FileDescriptor, backend address: SocketAddress, loop: EventLoop, onFinish: @escaping (TCPRelay) -> Void) throws(Errno) {
         self.client = client
@@ -60,8 +64,9 @@ final class TCPRelay {
             upstream = try Direction(source: client, target: backend)
             downstream = try Direction(source: backend, target: client)
             connected = try InetSocket.connect(backend, to: address)
-            try loop.register(backend, for: connected ? [] : .writable) { [unowned self] _ in self.service() }
-            try loop.register(client, for: []) { [unowned self] _ in self.service() }
+            backendInterest = connected ? [] : .writable
+            try loop.register(backend, for: backendInterest) { [unowned self] _ in self.service() }
+            try loop.register(client, for: clientInterest) { [unowned self] _ in self.service() }
         } catch {
             upstream?.close()
             downstream?.close()
@@ -83,11 +88,17 @@ final class TCPRelay {
             try upstream.pump()
             try downstream.pump()
             if upstream.finished && downstream.finished { return finish() }
-            try loop.modify(client, for: interest(reading: upstream, writing: downstream))
-            try loop.modify(backend, for: interest(reading: downstream, writing: upstream))
+            try watch(client, registered: &clientInterest, for: interest(reading: upstream, writing: downstream))
+            try watch(backend, registered: &backendInterest, for: interest(reading: downstream, writing: upstream))
         } catch {
             finish()
         }
+    }
+
+    private func watch(_ fd: FileDescriptor, registered: inout EventLoop.Events, for wanted: EventLoop.Events) throws(Errno) {
+        guard wanted != registered else { return }
+        try loop.modify(fd, for: wanted)
+        registered = wanted
     }
 
     /// Read while this side's outgoing pipe is empty; write while the incoming one holds data.
