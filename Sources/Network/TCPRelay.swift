@@ -8,6 +8,9 @@ final class TCPRelay {
         let source: FileDescriptor
         let target: FileDescriptor
         let pipe: (read: FileDescriptor, write: FileDescriptor)
+        static let defaultCapacity = 1 << 16
+        static let preferredCapacity = 1 << 20
+        let capacity: Int
         var pending = 0
         var sourceEnded = false
         var finished = false
@@ -18,6 +21,9 @@ final class TCPRelay {
             pipe = try FileDescriptor.pipe()
             try pipe.read.setNonBlocking()
             try pipe.write.setNonBlocking()
+            // A default 64 KiB pipe makes a fast stream cost two splices per 64 KiB; a bigger one moves
+            // whatever the socket has queued at once. Without the room (pipe-user-pages limits) 64 KiB still works.
+            capacity = (try? pipe.write.setPipeCapacity(Direction.preferredCapacity)) ?? Direction.defaultCapacity
         }
 
         /// Moves what it can without blocking.
@@ -30,7 +36,7 @@ final class TCPRelay {
                     InetSocket.shutdownWrite(target)
                     finished = true
                 } else {
-                    guard let moved = try InetSocket.splice(from: source, to: pipe.write, length: 1 << 16) else { return }
+                    guard let moved = try InetSocket.splice(from: source, to: pipe.write, length: capacity) else { return }
                     if moved == 0 { sourceEnded = true } else { pending += moved }
                 }
             }
