@@ -22,6 +22,8 @@ enum BenchmarkCatalog {
                   run: UpDownBenchmark.run),
         Benchmark(name: "netsetup", summary: "veth, address and route per container: rtnetlink vs `ip` commands",
                   run: NetSetupBenchmark.run),
+        Benchmark(name: "proxy", summary: "published port: iperf3 Gbit/s and HTTP connections/s through the proxy vs straight to the container",
+                  run: ProxyBenchmark.run),
     ]
 
     static func named(_ name: String) -> Benchmark? { benchmarks.first { $0.name == name } }

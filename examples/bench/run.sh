@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers the benchmarks compare against, builds the static release binaries and runs
-# `swcompose-bench all` (config, unpack, dns, start, updown, netsetup). Run as root from anywhere; extra
+# `swcompose-bench all` (config, unpack, dns, start, updown, netsetup, proxy). Run as root from anywhere; extra
 # arguments go to swcompose-bench, e.g. `examples/bench/run.sh --runs 5 --workdir /var/tmp/swcompose-bench`.
 # Only loopback traffic. The host changes crun and podman need (peer-host.sh) are undone on exit, and
 # podman's storage lives under the work directory and is removed. About 5-8 minutes on 2 cores.
@@ -15,6 +15,7 @@ command -v podman >/dev/null || need+=(podman)
 command -v nft >/dev/null || need+=(nftables)
 [ -x /bin/busybox ] || need+=(busybox-static)
 [ -x /usr/bin/time ] || need+=(time)   # GNU time measures each command's own peak RSS
+command -v iperf3 >/dev/null || need+=(iperf3)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
