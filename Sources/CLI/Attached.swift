@@ -74,7 +74,7 @@ struct Attached {
 /// `up --wait`: every container running, and healthy where it has a healthcheck.
 enum Waiting {
     static func untilReady(_ session: ProjectSession, services: [String], timeout: Double?) async throws -> Int32 {
-        let deadline = timeout.map { ProgressView.now() + $0 }
+        let deadline = timeout.map { Clock.monotonic() + $0 }
         while true {
             let containers = session.containers(services).filter { !$0.oneOff }
             if let failed = containers.first(where: { $0.state.status == .exited && ($0.state.exitCode ?? 0) != 0 || $0.state.health?.status == .unhealthy }) {
@@ -86,7 +86,7 @@ enum Waiting {
                     || container.state.status == .exited
             }
             if ready { return 0 }
-            if let deadline, ProgressView.now() > deadline {
+            if let deadline, Clock.monotonic() > deadline {
                 Console.err("timeout waiting for the project to be running|healthy\n")
                 return 1
             }

@@ -93,20 +93,3 @@ enum HumanDuration {
     }
 }
 
-/// Wall-clock seconds since the epoch and docker's local timestamp text.
-enum Clock {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// "2024-05-01 12:00:00 +0000 UTC", as docker prints CreatedAt.
-    static func dockerTime(_ seconds: Double) -> String {
-        var whole = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        func pad(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)) +0000 UTC"
-    }
-}

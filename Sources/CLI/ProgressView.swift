@@ -44,7 +44,7 @@ final class ProgressView: Sendable {
 
     func handle(_ event: ProgressEvent) {
         guard mode != .quiet, let words = ProgressView.words(event.node.operation, noStart: noStart) else { return }
-        let now = ProgressView.now()
+        let now = Clock.monotonic()
         let text: String? = state.withLock { state in
             let title = ProgressView.title(event.node.operation)
             var position = state.index[event.node.id]
@@ -72,7 +72,7 @@ final class ProgressView: Sendable {
     /// Final redraw on a terminal, so elapsed times stop where they ended.
     func finish() {
         guard mode == .tty else { return }
-        let text = state.withLock { redraw(&$0, now: ProgressView.now()) }
+        let text = state.withLock { redraw(&$0, now: Clock.monotonic()) }
         Console.err(text)
     }
 
@@ -112,11 +112,5 @@ final class ProgressView: Sendable {
         case .awaitService(_, let condition):
             return condition == .healthy ? ("Waiting", "Healthy") : ("Waiting", "Exited")
         }
-    }
-
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

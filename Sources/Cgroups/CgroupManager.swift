@@ -134,21 +134,16 @@ enum CgroupFiles {
     }
 
     static func killAll(_ directory: String, timeout: Double) -> Bool {
-        let deadline = monotonicSeconds() + timeout
+        let deadline = Clock.monotonic() + timeout
         while true {
             let pids = pids(directory)
             if pids.isEmpty { return true }
             for pid in pids { kill(pid, SIGKILL) }
-            if monotonicSeconds() > deadline { return false }
+            if Clock.monotonic() > deadline { return false }
             usleep(2000)
         }
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
 }
 
 extension String {

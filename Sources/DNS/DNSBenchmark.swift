@@ -30,11 +30,11 @@ public enum DNSBenchmark {
         latencies.reserveCapacity(queries)
         var failures = 0
         var buffer = [UInt8](repeating: 0, count: 65535)
-        let start = now()
+        let start = Clock.monotonic()
         for index in 0..<queries {
             let id = UInt16(truncatingIfNeeded: index)
             let request = DNSMessage.query(id: id, name: name, type: type).encoded()
-            let sent = now()
+            let sent = Clock.monotonic()
             do {
                 try socket.writeAll(request)
                 var answered = false
@@ -43,12 +43,12 @@ public enum DNSBenchmark {
                     let count = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) in try socket.read(into: raw) }
                     answered = count >= 2 && buffer[0] == UInt8(id >> 8) && buffer[1] == UInt8(id & 0xff)
                 }
-                latencies.append((now() - sent) * 1_000_000)
+                latencies.append((Clock.monotonic() - sent) * 1_000_000)
             } catch {
                 failures += 1
             }
         }
-        let seconds = now() - start
+        let seconds = Clock.monotonic() - start
         latencies.sort()
         return Result(queries: queries, failures: failures, seconds: seconds,
                       p50Microseconds: percentile(latencies, 0.50), p99Microseconds: percentile(latencies, 0.99))
@@ -57,11 +57,5 @@ public enum DNSBenchmark {
     private static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

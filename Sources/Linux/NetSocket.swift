@@ -161,9 +161,5 @@ public enum IntervalTimer {
     }
 
     /// Monotonic milliseconds, for idle bookkeeping.
-    public static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
-    }
+    public static func now() -> Int64 { Int64(Clock.monotonic() * 1000) }
 }

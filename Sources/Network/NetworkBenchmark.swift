@@ -32,15 +32,15 @@ public enum NetworkBenchmark {
 
         let ours = try namespaces(containers)
         defer { ours.forEach { $0.stop() } }
-        let start = monotonicMicroseconds()
+        let start = Int64(Clock.monotonic() * 1e6)
         for (index, sandbox) in ours.enumerated() {
             _ = try manager.attach(endpoint: "c\(index)", namespace: sandbox.namespace, networks: [EndpointRequest(network: spec.name)])
         }
-        let netlink = Double(monotonicMicroseconds() - start) / Double(containers)
+        let netlink = Double(Int64(Clock.monotonic() * 1e6) - start) / Double(containers)
 
         let theirs = try namespaces(containers)
         defer { theirs.forEach { $0.stop() } }
-        let ipStart = monotonicMicroseconds()
+        let ipStart = Int64(Clock.monotonic() * 1e6)
         for (index, sandbox) in theirs.enumerated() {
             let host = NetworkNaming.hostLinkName()
             try command(["ip", "link", "add", host, "group", "\(allocation.group)", "type", "veth", "peer", "name", "eth0", "netns", "\(sandbox.pid)"])
@@ -50,7 +50,7 @@ public enum NetworkBenchmark {
             try command(["nsenter", "-t", "\(sandbox.pid)", "-n", "ip", "link", "set", "lo", "up"])
             try command(["nsenter", "-t", "\(sandbox.pid)", "-n", "ip", "route", "add", "default", "via", "10.213.250.1"])
         }
-        let ip = Double(monotonicMicroseconds() - ipStart) / Double(containers)
+        let ip = Double(Int64(Clock.monotonic() * 1e6) - ipStart) / Double(containers)
         try manager.remove(network: spec.name)
         return Result(containers: containers, netlinkMicroseconds: netlink, ipCommandMicroseconds: ip)
     }
@@ -86,12 +86,6 @@ public enum NetworkBenchmark {
             throw error
         }
         return result
-    }
-
-    private static func monotonicMicroseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
     }
 
     private static func linkTarget(_ path: String) -> String {

@@ -68,33 +68,3 @@ enum StateFiles {
     }
 }
 
-/// Wall-clock seconds, and RFC 3339 text for logs.
-enum Clock {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    static func monotonic() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// "2024-05-01T12:00:00.123456789Z"
-    static func rfc3339(_ seconds: Double) -> String {
-        var whole = time_t(seconds.rounded(.down))
-        let nanos = Int((seconds - Double(whole)) * 1e9)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let fraction = String(nanos)
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + String(repeating: "0", count: 9 - fraction.count) + fraction + "Z"
-    }
-}

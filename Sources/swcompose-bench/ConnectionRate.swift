@@ -10,23 +10,23 @@ enum ConnectionRate {
     /// Connections per second to `host:port` over `seconds`; the server may still be starting, so connection
     /// errors in the first second are retried.
     static func measure(host: String, port: UInt16, seconds: Double) throws(BenchError) -> Double {
-        let ready = MonotonicClock.now() + 1
+        let ready = Clock.monotonic() + 1
         while true {
             do {
                 try exchange(host: host, port: port)
                 break
             } catch {
-                guard MonotonicClock.now() < ready else { throw error }
+                guard Clock.monotonic() < ready else { throw error }
                 usleep(50_000)
             }
         }
-        let start = MonotonicClock.now()
+        let start = Clock.monotonic()
         var count = 0
         var now = start
         while now - start < seconds {
             try exchange(host: host, port: port)
             count += 1
-            now = MonotonicClock.now()
+            now = Clock.monotonic()
         }
         return Double(count) / (now - start)
     }

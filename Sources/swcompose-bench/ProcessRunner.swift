@@ -37,10 +37,10 @@ enum ProcessRunner {
     /// With a `meter` the wall time includes GNU time's own start (about a millisecond, alike for every command).
     static func run(_ arguments: [String], environment: [String: String], stdoutPath: String = "/dev/null",
                     stderrPath: String, meter: PeakMemoryMeter? = nil) throws(BenchError) -> ProcessRun {
-        let start = MonotonicClock.now()
+        let start = Clock.monotonic()
         let pid = try spawn(meter?.wrap(arguments) ?? arguments, environment: environment, stdoutPath: stdoutPath, stderrPath: stderrPath)
         let (status, usage) = try wait(pid, command: arguments[0])
-        let elapsed = MonotonicClock.now() - start
+        let elapsed = Clock.monotonic() - start
         let cpu = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
         return ProcessRun(status: status, seconds: elapsed, cpuSeconds: cpu, peakKiB: meter?.read() ?? usage.ru_maxrss)
     }

@@ -4,19 +4,12 @@ import Linux
 /// Runs a program to completion; returns its exit status and combined output.
 @discardableResult
 func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let pipe = try FileDescriptor.pipe()
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, pipe.write.rawValue, 1)
-    posix_spawn_file_actions_adddup2(&actions, pipe.write.rawValue, 2)
-    let pid = try spawn(arguments, actions: &actions)
-    pipe.write.closeQuietly()
-    let output = String(decoding: try pipe.read.readAll(), as: UTF8.self)
-    pipe.read.closeQuietly()
+    let (pid, output) = try spawnCapturing(arguments)
+    let text = String(decoding: try output.readAll(), as: UTF8.self)
+    output.closeQuietly()
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
+    return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), text)
 }
 
 func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {

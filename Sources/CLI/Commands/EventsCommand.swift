@@ -61,7 +61,7 @@ struct ContainerEvent: Encodable {
     let attributes: [String: String]
 
     init(_ container: ProjectRuntime.Container, action: String) {
-        time = TimeText.rfc3339(Clock.now())
+        time = Clock.rfc3339(Clock.now(), fractionDigits: 6)
         self.action = action
         id = container.id
         service = container.service
@@ -85,18 +85,3 @@ struct ContainerEvent: Encodable {
     }
 }
 
-/// RFC 3339 with microseconds, UTC: docker's event time text.
-enum TimeText {
-    static func rfc3339(_ seconds: Double) -> String {
-        var whole = time_t(seconds.rounded(.down))
-        let micros = Int((seconds - Double(whole)) * 1e6)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(micros, 6))Z"
-    }
-}
