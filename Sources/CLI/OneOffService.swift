@@ -1,4 +1,5 @@
 import Compose
+import Linux
 import YAML
 
 /// The service as `run` starts it: the command line's overrides written into its normalised node, so the
@@ -13,6 +14,10 @@ struct OneOffService {
         if let entrypoint = options.value("entrypoint") {
             set("entrypoint", .init(.sequence(entrypoint.split(separator: " ").map(String.init).map { .string($0) })))
         }
+        // docker compose: a pty when our stdin is a terminal (unless `-T`), stdin open unless `-i=false`.
+        let tty = options.flag("detach") ? service.tty : !options.flag("no-TTY") && CurrentProcess.isTerminal(.standardInput)
+        set("tty", Self.plain(tty ? "true" : "false"))
+        set("stdin_open", Self.plain(options.flag("interactive", default: true) ? "true" : "false"))
         if let user = options.value("user") { set("user", .string(user)) }
         if let workdir = options.value("workdir") { set("working_dir", .string(workdir)) }
         var environment = service.node["environment"]?.pairs ?? []

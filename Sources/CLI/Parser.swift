@@ -9,8 +9,11 @@ public struct UsageError: Error, Sendable, CustomStringConvertible {
 public struct ParsedOptions: Sendable {
     var values: [String: [String]] = [:]
     var flags: Set<String> = []
+    /// Flags given as `--name=false`: for flags whose default is true.
+    var cleared: Set<String> = []
 
     public func flag(_ long: String) -> Bool { flags.contains(long) }
+    public func flag(_ long: String, default: Bool) -> Bool { flags.contains(long) || (`default` && !cleared.contains(long)) }
     public func value(_ long: String) -> String? { values[long]?.last }
     public func all(_ long: String) -> [String] { values[long] ?? [] }
 }
@@ -54,7 +57,13 @@ struct ArgumentParser {
                         guard value == "true" || value == "false" else {
                             throw UsageError(message: "invalid argument \"\(value)\" for \"--\(name)\" flag: expected true or false", command: command)
                         }
-                        if value == "true" { options.flags.insert(spec.long) } else { options.flags.remove(spec.long) }
+                        if value == "true" {
+                            options.flags.insert(spec.long)
+                            options.cleared.remove(spec.long)
+                        } else {
+                            options.flags.remove(spec.long)
+                            options.cleared.insert(spec.long)
+                        }
                     } else {
                         options.flags.insert(spec.long)
                     }

@@ -47,8 +47,18 @@ public enum TerminalControl {
 
     /// Copies the window size of `source` to `target` (which signals SIGWINCH to the target's foreground group).
     public static func copyWindowSize(from source: FileDescriptor, to target: FileDescriptor) throws(Errno) {
+        let size = try windowSize(source)
+        try setWindowSize(target, rows: size.rows, columns: size.columns)
+    }
+
+    public static func windowSize(_ fd: FileDescriptor) throws(Errno) -> (rows: UInt16, columns: UInt16) {
         var size = winsize()
-        try check(clinux_ioctl_ptr(source.rawValue, UInt(TIOCGWINSZ), &size), "ioctl TIOCGWINSZ")
-        try check(clinux_ioctl_ptr(target.rawValue, UInt(TIOCSWINSZ), &size), "ioctl TIOCSWINSZ")
+        try check(clinux_ioctl_ptr(fd.rawValue, UInt(TIOCGWINSZ), &size), "ioctl TIOCGWINSZ")
+        return (size.ws_row, size.ws_col)
+    }
+
+    public static func setWindowSize(_ fd: FileDescriptor, rows: UInt16, columns: UInt16) throws(Errno) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        try check(clinux_ioctl_ptr(fd.rawValue, UInt(TIOCSWINSZ), &size), "ioctl TIOCSWINSZ")
     }
 }

@@ -37,6 +37,23 @@ public enum UnixSocket {
         })
     }
 
+    /// A connected pair (close-on-exec), e.g. for a child to hand a descriptor back to its parent.
+    public static func pair() throws(Errno) -> (FileDescriptor, FileDescriptor) {
+        var fds: [Int32] = [0, 0]
+        try check(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds), "socketpair")
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// Passes `descriptor` (SCM_RIGHTS) with one byte of data; the caller still owns its copy.
+    public static func send(_ descriptor: FileDescriptor, over socket: FileDescriptor) throws(Errno) {
+        try check(clinux_send_fd(socket.rawValue, descriptor.rawValue), "sendmsg SCM_RIGHTS")
+    }
+
+    /// The descriptor the peer passed with `send(_:over:)`, close-on-exec.
+    public static func receiveDescriptor(from socket: FileDescriptor) throws(Errno) -> FileDescriptor {
+        FileDescriptor(rawValue: try check(clinux_receive_fd(socket.rawValue), "recvmsg SCM_RIGHTS"))
+    }
+
     private static func withAddress<R>(
         _ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) throws(Errno) -> R
     ) throws(Errno) -> R {

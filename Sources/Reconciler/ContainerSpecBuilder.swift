@@ -120,6 +120,7 @@ public struct ContainerSpecBuilder: Sendable {
         spec.network = networkPlan
         spec.restart = restartPolicy(service)
         spec.healthcheck = healthcheck(service, image: config)
+        spec.stdinOpen = service.stdinOpen
         spec.stopSignal = service.stopSignal ?? config.stopSignal ?? "SIGTERM"
         spec.stopGracePeriod = service.stopGracePeriod.map { Double($0.nanoseconds) / 1e9 } ?? 10
         spec.image = service.image ?? "\(project.name)-\(service.name)"

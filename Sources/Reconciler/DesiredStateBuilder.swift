@@ -38,6 +38,7 @@ extension DesiredState {
                     containerName: service.containerName,
                     networks: (graph.attachments[name] ?? []).map { networkName($0.network) },
                     volumes: (graph.volumes[name] ?? []).map(volumeName))
-            })
+            },
+            declaredServices: Set((project.services + project.disabledServices).map(\.name)))
     }
 }

@@ -105,8 +105,7 @@ public enum Planner {
             serviceNodes[service.name] = work.map { plan.add($0.0, after: after, cause: $0.1) }
         }
 
-        let known = Set(desired.services.map(\.name))
-        for container in observed.containers where !known.contains(container.service) && !container.oneOff {
+        for container in observed.containers where !desired.declaredServices.contains(container.service) && !container.oneOff {
             if options.removeOrphans {
                 plan.add(.removeContainer(container), cause: "orphan")
             } else {

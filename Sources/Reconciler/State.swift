@@ -5,12 +5,17 @@ public struct DesiredState: Sendable, Equatable {
     public var volumes: [DesiredVolume]
     /// In dependency order (a service comes after everything it depends on).
     public var services: [DesiredService]
+    /// Every service the compose file declares, selected or not, profiles disabled or not: containers of
+    /// any other service are orphans.
+    public var declaredServices: Set<String>
 
-    public init(project: String, networks: [DesiredNetwork], volumes: [DesiredVolume], services: [DesiredService]) {
+    public init(project: String, networks: [DesiredNetwork], volumes: [DesiredVolume], services: [DesiredService],
+                declaredServices: Set<String>? = nil) {
         self.project = project
         self.networks = networks
         self.volumes = volumes
         self.services = services
+        self.declaredServices = declaredServices ?? Set(services.map(\.name))
     }
 }
 

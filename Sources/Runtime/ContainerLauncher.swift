@@ -22,6 +22,8 @@ public struct ContainerStdio: Sendable {
 public struct RunningContainer {
     public let pid: pid_t
     public let pidfd: FileDescriptor
+    /// The controller of PID 1's pty when it was launched with a terminal.
+    public let terminal: FileDescriptor?
 }
 
 public enum LaunchError: Error, CustomStringConvertible {
@@ -60,20 +62,26 @@ public struct ContainerLauncher {
         return set
     }
 
-    /// `beforeRelease` runs once the child exists and sits in its cgroup: the network hook.
+    /// `beforeRelease` runs once the child exists and sits in its cgroup: the network hook. With `terminal`, PID 1
+    /// swaps `stdio` for a new pty of the container's own devpts and the controller is returned.
     public func launch(
-        stdio: ContainerStdio, cgroup: (any CgroupManager)?, beforeRelease: (pid_t) throws -> Void = { _ in }
+        stdio: ContainerStdio, terminal: Bool = false, cgroup: (any CgroupManager)?,
+        beforeRelease: (pid_t) throws -> Void = { _ in }
     ) throws(LaunchError) -> RunningContainer {
         do { try Process.assertSingleThreaded("start container \(spec.name)") } catch { throw .system("clone", error) }
         let release: (read: FileDescriptor, write: FileDescriptor)
         let report: (read: FileDescriptor, write: FileDescriptor)
+        let terminalChannel: (FileDescriptor, FileDescriptor)?
         do {
             release = try FileDescriptor.pipe()
             report = try FileDescriptor.pipe()
+            terminalChannel = terminal ? try UnixSocket.pair() : nil
         } catch { throw .system("create sync pipes for \(spec.name)", error) }
         defer {
             release.read.closeQuietly()
             report.write.closeQuietly()
+            terminalChannel?.0.closeQuietly()
+            terminalChannel?.1.closeQuietly()
         }
         let joins = namespaceJoins()
         let cloneTarget = cgroup?.cloneTarget()
@@ -82,7 +90,8 @@ public struct ContainerLauncher {
         let child: (pid: pid_t, pidfd: FileDescriptor)
         do {
             child = try Clone.run(namespaces: namespaces, cgroup: cloneTarget) {
-                self.childMain(stdio: stdio, release: release, report: report.write, joins: joins)
+                self.childMain(stdio: stdio, release: release, report: report.write, joins: joins,
+                               terminal: terminalChannel?.1)
             }
         } catch {
             release.write.closeQuietly()
@@ -113,7 +122,17 @@ public struct ContainerLauncher {
             child.pidfd.closeQuietly()
             throw .setup(String(decoding: message, as: UTF8.self), exitCode: status)
         }
-        return RunningContainer(pid: child.pid, pidfd: child.pidfd)
+        var controller: FileDescriptor?
+        if let parentEnd = terminalChannel?.0 {
+            // Sent before the execve that closed the report pipe: already queued on our end.
+            do { controller = try UnixSocket.receiveDescriptor(from: parentEnd) } catch {
+                kill(child.pid, SIGKILL)
+                _ = try? Process.wait(child.pid)
+                child.pidfd.closeQuietly()
+                throw .system("receive the terminal of \(spec.name)", error)
+            }
+        }
+        return RunningContainer(pid: child.pid, pidfd: child.pidfd, terminal: controller)
     }
 
     /// Namespaces to join instead of creating, opened while the child still sees the host's /proc.
@@ -127,7 +146,7 @@ public struct ContainerLauncher {
     /// The cloned child: never returns to the caller's code; exits with 127/126 after reporting a failure.
     private func childMain(
         stdio: ContainerStdio, release: (read: FileDescriptor, write: FileDescriptor), report: FileDescriptor,
-        joins: [(String, Namespaces)]
+        joins: [(String, Namespaces)], terminal: FileDescriptor?
     ) -> Int32 {
         // A container must not inherit the supervisor's blocked signals or handlers.
         Signals.resetForChild()
@@ -154,6 +173,7 @@ public struct ContainerLauncher {
             try setup.prepareRoot()
             do throws(Errno) { try Mount.pivotRoot(to: spec.rootPath) } catch { throw SetupError("pivot_root to \(spec.rootPath)", error) }
             try setup.finishInside()
+            if let terminal { try takeTerminal(sendingControllerOver: terminal) }
             guard spec.initProcess else { return runCommand(report) }
             return InitProcess.run(report: report) { self.runCommand(report) }
         } catch {
@@ -168,6 +188,25 @@ public struct ContainerLauncher {
             return fail(report, setup.execute(extraEnvironment: extra))
         } catch {
             return fail(report, error)
+        }
+    }
+
+    /// PID 1's stdio becomes a new pty of the container's devpts (its /dev/pts/0, as docker's); the controller
+    /// goes to the parent, which keeps it for the log and attach.
+    private func takeTerminal(sendingControllerOver socket: FileDescriptor) throws(SetupError) {
+        do throws(Errno) {
+            let root = try FileDescriptor.open("/", [.path, .directory])
+            defer { root.closeQuietly() }
+            let pty = try PseudoTerminal.open(ptmx: "dev/pts/ptmx", beneath: root)
+            defer {
+                pty.controller.closeQuietly()
+                pty.terminal.closeQuietly()
+            }
+            try attachStdio(ContainerStdio(input: pty.terminal, output: pty.terminal, error: pty.terminal, isTerminal: true))
+            try UnixSocket.send(pty.controller, over: socket)
+            socket.closeQuietly()
+        } catch {
+            throw SetupError("allocate a terminal", error)
         }
     }
 

@@ -205,22 +205,32 @@ public struct ContainerStore: Sendable {
         if let workdir { arguments += ["--workdir", workdir] }
         for entry in env { arguments += ["--env", entry] }
         arguments += ["--"] + command
-        var spawn = Spawn(executable: executable, arguments: arguments)
-        spawn.descriptors = [0: .standardInput, 1: .standardOutput, 2: .standardError].merging(stdio) { $1 }
-        do { return try spawn.run() } catch { throw .failed("exec in \(id)", "\(error)") }
+        return try spawnHelper(arguments, stdio: stdio, for: "exec in \(id)")
     }
 
-    /// One request line to the supervisor's control socket, one reply line back.
+    /// Spawns `__attach` on this process's stdio: PID 1's output until it exits (or the detach keys), our input
+    /// to its stdin unless `stdin` is false. The helper's exit status is the container's.
+    /// `justStarted`: the caller started the container, which may already have ended; its log stands in then.
+    public func attach(
+        _ id: String, stdin: Bool = true, signalProxy: Bool = true, detachKeys: String? = nil, justStarted: Bool = false
+    ) throws(ContainerStoreError) -> pid_t {
+        var arguments = ["swcompose", "__attach", directory(id)]
+        if !stdin { arguments.append("--no-stdin") }
+        if !signalProxy { arguments.append("--no-sig-proxy") }
+        if justStarted { arguments.append("--just-started") }
+        if let detachKeys { arguments += ["--detach-keys", detachKeys] }
+        return try spawnHelper(arguments, stdio: [:], for: "attach to \(id)")
+    }
+
+    /// A hidden mode of our binary with this process's stdio, `stdio` replacing some of it.
+    private func spawnHelper(_ arguments: [String], stdio: [Int32: FileDescriptor], for what: String) throws(ContainerStoreError) -> pid_t {
+        var spawn = Spawn(executable: executable, arguments: arguments)
+        spawn.descriptors = [0: .standardInput, 1: .standardOutput, 2: .standardError].merging(stdio) { $1 }
+        do { return try spawn.run() } catch { throw .failed(what, "\(error)") }
+    }
+
     private func request(_ id: String, _ line: String) throws(ContainerStoreError) -> String {
-        do {
-            let connection = try UnixSocket.connect(path: socketPath(id))
-            defer { connection.closeQuietly() }
-            try connection.writeAll(line + "\n")
-            let reply = String(decoding: try connection.readAll(), as: UTF8.self)
-            return reply.split(separator: "\n").first.map(String.init) ?? ""
-        } catch {
-            throw .notRunning(id, "\(error)")
-        }
+        do { return try ControlClient.request(socketPath(id), line) } catch { throw .notRunning(id, "\(error)") }
     }
 
     private func isSupervisorAlive(_ pid: pid_t, _ spec: SupervisorSpec) -> Bool {

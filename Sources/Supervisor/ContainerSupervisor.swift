@@ -34,6 +34,16 @@ final class ContainerSupervisor {
     var waiters: [FileDescriptor] = []
     var pendingRequests: [FileDescriptor: [UInt8]] = [:]
     var finished = false
+    /// Attach clients by connection; see ContainerSupervisor+Attach.swift.
+    var attachments: [FileDescriptor: AttachClient] = [:]
+    /// Where attach input goes: the stdin pipe's write end or the pty controller (nil without `stdin_open`).
+    var stdinSink: FileDescriptor?
+    var stdinBacklog: [UInt8] = []
+    var closeStdinWhenFlushed = false
+    /// PID 1's pty controller while it runs with `tty`.
+    var terminal: FileDescriptor?
+    /// Output frames kept for the first attach client (`replayOutput`); nil once taken or when not wanted.
+    var replay: [UInt8]?
 
     static func main() -> Int32 {
         Process.setSession()
@@ -102,6 +112,7 @@ final class ContainerSupervisor {
             ?? ContainerState(id: spec.container.id, name: spec.container.name, project: spec.container.project)
         state.supervisorPid = getpid()
         state.error = nil
+        replay = spec.replayOutput ? [] : nil
     }
 
     /// Starts the container, reports to the spawner, then runs the loop until no restart is due.
@@ -150,37 +161,37 @@ final class ContainerSupervisor {
     // MARK: Container lifecycle
 
     func start() throws(LaunchError) {
-        let out = try pipe("stdout")
-        let err = try pipe("stderr")
+        let stdio = try openStdio()
         let result = Result { () throws(LaunchError) -> RunningContainer in
-            let devNull: FileDescriptor
-            do throws(Errno) { devNull = try FileDescriptor.open("/dev/null", .readOnly) } catch { throw .system("open /dev/null", error) }
-            let stdio = ContainerStdio(input: devNull, output: out.write, error: err.write)
-            let running = Result { () throws(LaunchError) -> RunningContainer in
-                try launcher.launch(stdio: stdio, cgroup: cgroup) { [network] pid in
-                    try network?.prepare(containerPid: pid)
-                }
+            try launcher.launch(stdio: stdio.container, terminal: spec.container.process.tty, cgroup: cgroup) { [network] pid in
+                try network?.prepare(containerPid: pid)
             }
-            devNull.closeQuietly()
-            return try running.get()
         }
-        // Our copies of the write ends must go, or the pipes never reach EOF.
-        out.write.closeQuietly()
-        err.write.closeQuietly()
+        // Our copies of the container's ends must go, or its pipes never reach EOF.
+        for fd in stdio.containerSide { fd.closeQuietly() }
         let running: RunningContainer
         switch result {
         case .success(let value): running = value
         case .failure(let error):
-            out.read.closeQuietly()
-            err.read.closeQuietly()
+            for fd in stdio.ours { fd.closeQuietly() }
             throw error
         }
         container = running
         startedMonotonic = Clock.monotonic()
         oomKillsAtStart = cgroup?.oomKillCount() ?? 0
-        for (fd, stream) in [(out.read, "stdout"), (err.read, "stderr")] {
+        var streams = stdio.outputs
+        if let controller = running.terminal {
+            try? controller.setNonBlocking()
+            terminal = controller
+            streams = [(controller, "stdout")]
+        }
+        stdinSink = spec.stdinOpen ? running.terminal ?? stdio.stdinWriter : nil
+        for (fd, stream) in streams {
             outputs[fd] = stream
-            try? loop.register(fd) { [unowned self] _ in self.drain(fd) }
+            try? loop.register(fd) { [unowned self] events in
+                if events.contains(.writable) { self.flushStdin() }
+                self.drain(fd)
+            }
         }
         state.status = .running
         state.pid = running.pid
@@ -193,12 +204,49 @@ final class ContainerSupervisor {
         health?.containerStarted()
     }
 
-    private func pipe(_ stream: String) throws(LaunchError) -> (read: FileDescriptor, write: FileDescriptor) {
-        do {
-            let ends = try FileDescriptor.pipe()
-            try ends.read.setNonBlocking()
-            return ends
-        } catch { throw .system("create \(stream) pipe", error) }
+    /// PID 1's stdio and our ends of it.
+    private struct Stdio {
+        var container: ContainerStdio
+        /// The container's ends, closed here once it holds them.
+        var containerSide: [FileDescriptor]
+        /// Output pipes' read ends by stream name; empty with a tty (the launcher returns the pty's controller).
+        var outputs: [(FileDescriptor, String)] = []
+        var stdinWriter: FileDescriptor?
+        var ours: [FileDescriptor] { outputs.map(\.0) + (stdinWriter.map { [$0] } ?? []) }
+    }
+
+    /// Two output pipes and /dev/null (or, with `stdin_open`, a pipe) for stdin. With a tty, /dev/null holds the
+    /// places until PID 1 swaps in its pty.
+    private func openStdio() throws(LaunchError) -> Stdio {
+        var opened: [FileDescriptor] = []
+        do throws(Errno) {
+            let devNull = try FileDescriptor.open("/dev/null", .readWrite)
+            opened.append(devNull)
+            if spec.container.process.tty {
+                return Stdio(container: ContainerStdio(input: devNull, output: devNull, error: devNull), containerSide: [devNull])
+            }
+            let out = try FileDescriptor.pipe()
+            opened += [out.read, out.write]
+            let err = try FileDescriptor.pipe()
+            opened += [err.read, err.write]
+            try out.read.setNonBlocking()
+            try err.read.setNonBlocking()
+            var stdio = Stdio(container: ContainerStdio(input: devNull, output: out.write, error: err.write),
+                              containerSide: [devNull, out.write, err.write],
+                              outputs: [(out.read, "stdout"), (err.read, "stderr")])
+            if spec.stdinOpen {
+                let input = try FileDescriptor.pipe()
+                opened += [input.read, input.write]
+                try input.write.setNonBlocking()
+                stdio.container.input = input.read
+                stdio.containerSide.append(input.read)
+                stdio.stdinWriter = input.write
+            }
+            return stdio
+        } catch {
+            for fd in opened { fd.closeQuietly() }
+            throw .system("create the stdio of \(spec.container.name)", error)
+        }
     }
 
     private func restart() {
@@ -218,6 +266,9 @@ final class ContainerSupervisor {
         container = nil
         // Whatever is still in the pipes belongs to this run.
         for fd in Array(outputs.keys) { drain(fd) }
+        closeStdin()
+        terminal.map(closeOutput)
+        terminal = nil
         health?.containerStopped()
         state.pid = nil
         state.exitCode = code
@@ -235,6 +286,7 @@ final class ContainerSupervisor {
             saveState()
             finish()
         }
+        endAttachments(exitCode: code)
     }
 
     private func finish() {
@@ -270,16 +322,22 @@ final class ContainerSupervisor {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress, $0.count) }
             if count > 0 {
                 log.append(buffer[0..<count], stream: stream)
+                forward(.output(Array(buffer[0..<count]), stream: stream))
                 continue
             }
             if count == -1 && (errno == EAGAIN || errno == EINTR) { return }
-            // EOF: every writer in the container has closed this stream.
-            log.flush(stream: stream)
-            loop.unregister(fd)
-            outputs[fd] = nil
-            fd.closeQuietly()
-            return
+            // EOF (EIO for a pty): every writer in the container has closed this stream.
+            return closeOutput(fd)
         }
+    }
+
+    private func closeOutput(_ fd: FileDescriptor) {
+        guard let stream = outputs.removeValue(forKey: fd) else { return }
+        log.flush(stream: stream)
+        loop.unregister(fd)
+        if stdinSink == fd { stdinSink = nil }
+        if terminal == fd { terminal = nil }
+        fd.closeQuietly()
     }
 
     private func handleSignals() {
@@ -354,6 +412,8 @@ final class ContainerSupervisor {
             stop(signal: signal ?? Signals.number(named: spec.stopSignal) ?? SIGTERM, grace: grace ?? spec.stopGracePeriod)
         case "wait":
             waiters.append(connection)
+        case "attach":
+            attach(connection, sendsInput: words.contains("stdin"))
         case "pause":
             reply(connection, freeze(true))
         case "unpause":
@@ -375,13 +435,13 @@ final class ContainerSupervisor {
         }
     }
 
-    private func reply(_ connection: FileDescriptor, _ line: String) {
+    func reply(_ connection: FileDescriptor, _ line: String) {
         try? connection.setNonBlocking(false)
         try? connection.writeAll(line + "\n")
         close(connection)
     }
 
-    private func close(_ connection: FileDescriptor) {
+    func close(_ connection: FileDescriptor) {
         loop.unregister(connection)
         waiters.removeAll { $0 == connection }
         pendingRequests[connection] = nil

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Modes of the binary that users never type: `__supervise`, `__run` and `__exec`.
+/// Modes of the binary that users never type: `__supervise`, `__run`, `__exec` and `__attach`.
 public enum HiddenMode {
     /// Runs a hidden mode and returns its exit status, or nil when `arguments` name none.
     public static func dispatch(_ arguments: [String]) -> Int32? {
@@ -10,6 +10,7 @@ public enum HiddenMode {
         case "__supervise": return ContainerSupervisor.main()
         case "__run": return RunMode.run(rest)
         case "__exec": return ExecMode.run(rest)
+        case "__attach": return AttachMode.run(rest)
         default: return nil
         }
     }

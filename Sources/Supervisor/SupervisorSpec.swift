@@ -23,6 +23,13 @@ public struct SupervisorSpec: Codable, Sendable, Equatable {
     public var imageID = ""
     /// Decided at create time so that removal never has to guess.
     public var cgroup: CgroupPlacement?
+    /// compose's `stdin_open`: PID 1's stdin stays open for attach clients (a pipe, or the pty with `tty`).
+    public var stdinOpen = false
+    /// `run`'s stdin: the first attach client's end of input closes the container's stdin.
+    public var stdinOnce = false
+    /// `run` in the foreground: output is kept (up to a limit) until the first attach client takes it, so the
+    /// client sees everything from the first byte though it attaches after the start.
+    public var replayOutput = false
 
     public init(container: ContainerSpec, stateDir: String = "", logPath: String = "", controlSocket: String = "") {
         self.container = container

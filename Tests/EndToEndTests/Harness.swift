@@ -50,12 +50,12 @@ struct Stack {
     }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) -> Result {
         var env = ["SWCOMPOSE_ROOT": root, "COMPOSE_PROJECT_NAME": project, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         env.merge(environment) { $1 }
         // The compose file by path: posix_spawn here has no working-directory action.
         let file = arguments.first == "image" ? [] : ["-f", directory + "/compose.yaml"]
-        return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory)
+        return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory, input: input)
     }
 
     func importBusybox() {
@@ -84,26 +84,43 @@ struct Stack {
 
     /// posix_spawn with stdout and stderr sent to files: no pipe a supervisor could hold open, no Foundation
     /// Process (whose waitUntilExit can stall under the test runner). `cwd` is passed as `-f` by `run`.
-    static func exec(_ arguments: [String], environment: [String: String], cwd: String) -> Result {
-        let base = NSTemporaryDirectory() + "swc-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        defer {
-            try? FileManager.default.removeItem(atPath: base + ".out")
-            try? FileManager.default.removeItem(atPath: base + ".err")
-        }
+    static func exec(_ arguments: [String], environment: [String: String], cwd: String, input: String? = nil) -> Result {
         do {
-            let devNull = try FileDescriptor.open("/dev/null", .readOnly)
-            let out = try FileDescriptor.open(base + ".out", [.writeOnly, .create, .truncate])
-            let err = try FileDescriptor.open(base + ".err", [.writeOnly, .create, .truncate])
-            defer { [devNull, out, err].forEach { $0.closeQuietly() } }
-            var spawn = Spawn(executable: arguments[0], arguments: arguments,
-                              environment: environment.map { "\($0.key)=\($0.value)" })
-            spawn.descriptors = [0: devNull, 1: out, 2: err]
-            let pid = try spawn.run()
-            let code = try Linux.Process.wait(pid)?.status.code ?? -1
-            return Result(status: code, stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
-                          stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+            return try Background(arguments, environment: environment, input: input).finish()
         } catch {
             return Result(status: 127, stdout: "", stderr: "\(error)")
+        }
+    }
+
+    /// The CLI started without waiting for it, e.g. `attach` while the test acts on the container.
+    func start(_ arguments: [String], input: String? = nil) throws -> Background {
+        let env = ["SWCOMPOSE_ROOT": root, "COMPOSE_PROJECT_NAME": project, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        return try Background([Stack.binary, "-f", directory + "/compose.yaml"] + arguments, environment: env, input: input)
+    }
+
+    /// A spawned command: stdin from `input` (or /dev/null), stdout and stderr to files until `finish()`.
+    struct Background {
+        let pid: pid_t
+        let base: String
+
+        init(_ arguments: [String], environment: [String: String], input: String?) throws {
+            base = NSTemporaryDirectory() + "swc-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+            if let input { try input.write(toFile: base + ".in", atomically: false, encoding: .utf8) }
+            let stdin = try FileDescriptor.open(input == nil ? "/dev/null" : base + ".in", .readOnly)
+            let out = try FileDescriptor.open(base + ".out", [.writeOnly, .create, .truncate])
+            let err = try FileDescriptor.open(base + ".err", [.writeOnly, .create, .truncate])
+            defer { [stdin, out, err].forEach { $0.closeQuietly() } }
+            var spawn = Spawn(executable: arguments[0], arguments: arguments,
+                              environment: environment.map { "\($0.key)=\($0.value)" })
+            spawn.descriptors = [0: stdin, 1: out, 2: err]
+            pid = try spawn.run()
+        }
+
+        func finish() -> Result {
+            let code = (try? Linux.Process.wait(pid)?.status.code) ?? -1
+            defer { for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
+            return Result(status: code, stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
         }
     }
 }

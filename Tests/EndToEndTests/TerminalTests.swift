@@ -81,4 +81,74 @@ import Testing
         let plain = stack.run(["exec", "web", "tty"])
         #expect(plain.stdout == "not a tty\n")
     }
+    /// The tmux command line that runs swcompose for `stack`, then keeps the pane with the status.
+    func command(_ stack: Stack, _ arguments: String) -> String {
+        "env SWCOMPOSE_ROOT=\(stack.root) COMPOSE_PROJECT_NAME=\(stack.project) "
+            + "\(Stack.binary) -f \(stack.directory)/compose.yaml \(arguments); echo rc=$?; sleep 60"
+    }
+
+    @Test(.enabled(if: TerminalTests.tmux != nil, "tmux is not installed and apt-get could not install it"))
+    func runInATerminalGetsAPtyAndItsExitStatus() throws {
+        let stack = try Stack("""
+            services:
+              shell:
+                image: localhost/busybox:test
+            """, name: "runit")
+        defer {
+            stack.tearDown()
+            #expect(stack.leaks().isEmpty)
+        }
+        stack.importBusybox()
+        let session = Session(tmux: try #require(Self.tmux), socket: stack.project)
+        defer { session.run(["kill-server"]) }
+        let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "90", "-y", "20",
+                                   command(stack, "run --rm shell sh")])
+        try #require(started.status == 0, "tmux: \(started.stderr)")
+
+        try #require(session.waitFor("/ #").contains("/ #"), "no shell prompt: \(session.pane())")
+        session.run(["send-keys", "-t", stack.project, "tty; stty size; echo $((6*7))", "Enter"])
+        let screen = session.waitFor("\n42")
+        #expect(screen.contains("\n/dev/pts/0"), "\(screen)")
+        #expect(screen.contains("\n20 90"), "\(screen)")
+        // Ctrl-C reaches the container's shell through its pty, not swcompose.
+        session.run(["send-keys", "-t", stack.project, "sleep 30", "Enter"])
+        usleep(300_000)
+        session.run(["send-keys", "-t", stack.project, "C-c"])
+        session.run(["send-keys", "-t", stack.project, "exit 5", "Enter"])
+        #expect(session.waitFor("rc=").contains("rc=5"), "\(session.pane())")
+        #expect(stack.run(["ps", "-a", "-q"]).stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: TerminalTests.tmux != nil, "tmux is not installed and apt-get could not install it"))
+    func attachToATtyServiceAndDetachWithTheKeys() throws {
+        let stack = try Stack("""
+            services:
+              shell:
+                image: localhost/busybox:test
+                tty: true
+                stdin_open: true
+                command: ["sh"]
+                stop_grace_period: 1s
+            """, name: "attit")
+        defer {
+            stack.tearDown()
+            #expect(stack.leaks().isEmpty)
+        }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        try #require(up.status == 0, "up: \(up.stderr)")
+        let session = Session(tmux: try #require(Self.tmux), socket: stack.project)
+        defer { session.run(["kill-server"]) }
+        let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "80", "-y", "24",
+                                   command(stack, "attach shell")])
+        try #require(started.status == 0, "tmux: \(started.stderr)")
+        usleep(500_000)
+        session.run(["send-keys", "-t", stack.project, "echo attached-$((6*7))", "Enter"])
+        #expect(session.waitFor("attached-42").contains("attached-42"), "\(session.pane())")
+        // docker's default detach keys: the client leaves, the container stays.
+        session.run(["send-keys", "-t", stack.project, "C-p", "C-q"])
+        #expect(session.waitFor("rc=").contains("rc=0"), "\(session.pane())")
+        #expect(stack.run(["ps", "--status", "running", "--services"]).stdout == "shell\n")
+        #expect(stack.run(["logs", "--no-log-prefix", "shell"]).stdout.contains("attached-42"))
+    }
 }

@@ -92,6 +92,14 @@ import Testing
         #expect(removed.description == "[] -> #1 container shop-old-1, Remove, orphan\n")
     }
 
+    @Test func unselectedServicesAreNotOrphans() throws {
+        // `up db` (or `run`): web and app are declared, only not selected.
+        var selected = desired
+        selected.services = [desired.services[0]]
+        let plan = try Planner.planUp(desired: selected, observed: upToDate)
+        #expect(plan.isEmpty && plan.warnings.isEmpty, "\(plan.warnings)")
+    }
+
     @Test func stoppedContainerIsStartedNotRecreated() throws {
         var observed = upToDate
         observed.containers[0].status = .exited

@@ -28,6 +28,7 @@ enum Commands {
         RunCommand.spec,
         CreateCommand.spec,
         CpCommand.spec,
+        AttachCommand.spec,
     ].sorted { $0.name < $1.name }
 
     /// A command or subcommand by its full name ("image ls").

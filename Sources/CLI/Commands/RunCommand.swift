@@ -11,8 +11,8 @@ enum RunCommand {
         options: [
             .flag("detach", short: "d", "Run container in background and print container ID"),
             .flag("rm", "Automatically remove the container when it exits"),
-            .flag("no-TTY", short: "T", "Disable pseudo-TTY allocation (swcompose never allocates one yet)"),
-            .flag("interactive", short: "i", "Keep STDIN open even if not attached"),
+            .flag("no-TTY", short: "T", "Disable pseudo-TTY allocation (default: auto-detected)"),
+            .flag("interactive", short: "i", "Keep STDIN open even if not attached (default true)"),
             .value("env", short: "e", "KEY=VALUE", "Set environment variables", repeatable: true),
             .value("user", short: "u", "USER", "Run as specified username or uid"),
             .value("workdir", short: "w", "DIR", "Working directory inside the container"),
@@ -63,6 +63,11 @@ enum RunCommand {
         }
         // A one-off container is never restarted behind the user's back.
         spec.restart = .no
+        let detach = options.flag("detach")
+        // In the foreground we attach right after the start: the container's input ends with ours, and what it
+        // prints before we are attached is kept for us.
+        spec.stdinOnce = !detach
+        spec.replayOutput = !detach
         let store = session.runtime.containers
         let created = try store.create(spec)
         try builder.prepareFiles(created, service: oneOff.service)
@@ -71,43 +76,13 @@ enum RunCommand {
             throw error
         }
         session.lock.release()
-        if options.flag("detach") {
+        if detach {
             Console.out(containerName + "\n")
             return 0
         }
-        guard let container = session.runtime.projectContainers().first(where: { $0.id == id }) else {
-            throw CommandError("container \(containerName) disappeared after it started")
-        }
-        let code = try await OneOffAttachment(store: store, container: container).run()
+        let attachment = try store.attach(id, stdin: options.flag("interactive", default: true), justStarted: true)
+        let code = try AttachCommand.wait(attachment)
         if options.flag("rm") { try store.remove(id, force: true) }
         return code
-    }
-}
-
-/// `run` in the foreground: the container's output on our stdout/stderr until it exits; Ctrl-C forwards
-/// SIGINT to it, a second one kills it.
-struct OneOffAttachment {
-    let store: ContainerStore
-    let container: ProjectRuntime.Container
-
-    func run() async throws -> Int32 {
-        signal(SIGINT) { _ in interrupts.add(1, ordering: .relaxed) }
-        let printer = LogPrinter(timestamps: false)
-        let log = LogFollower(container: container, prefix: "")
-        var forwarded = 0
-        while true {
-            let state = try store.inspect(container.id)
-            for entry in log.poll() { printer.print(entry, prefix: "") }
-            if !state.isActive {
-                for entry in log.poll() { printer.print(entry, prefix: "") }
-                return state.status == .dead ? 125 : state.exitCode ?? 0
-            }
-            let count = interrupts.load(ordering: .relaxed)
-            if count > forwarded {
-                forwarded = count
-                try? store.kill(container.id, signal: count == 1 ? "SIGINT" : "SIGKILL")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

@@ -128,4 +128,9 @@ ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
 unsigned int clinux_splice_nonblock_move(void);
 int clinux_timerfd_interval(int milliseconds);
 
+/* ---- attach (PID 1 on a pty): pass a descriptor over a unix socket; CMSG_* are macros Swift cannot import ---- */
+int clinux_send_fd(int sock, int fd);
+/* The received descriptor (close-on-exec), or -1 with errno; ENODATA when the message carried none. */
+int clinux_receive_fd(int sock);
+
 #endif
