@@ -207,3 +207,16 @@ int clinux_receive_fd(int sock) {
     memcpy(&fd, CMSG_DATA(header), sizeof(int));
     return fd;
 }
+
+/* Linker-defined bounds of the executable's code (text is never written: dropping its pages loses nothing). */
+extern char __executable_start;
+extern char etext;
+
+int clinux_release_code_pages(void) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t)&__executable_start + page - 1) & ~(page - 1);
+    uintptr_t end = (uintptr_t)&etext & ~(page - 1);
+    if (end <= start) return 0;
+    if (madvise((void *)start, end - start, MADV_RANDOM) != 0) return -1;
+    return madvise((void *)start, end - start, MADV_DONTNEED);
+}

@@ -148,6 +148,8 @@ final class ContainerSupervisor {
         }
         try? Self.statusDescriptor.writeAll("started \(container?.pid ?? 0)\n")
         Self.statusDescriptor.closeQuietly()
+        // From here on the loop runs a small part of the binary: the resident set shrinks to that part.
+        try? ProcessControl.releaseCodePages()
         do {
             try loop.run()
         } catch {

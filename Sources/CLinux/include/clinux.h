@@ -133,4 +133,8 @@ int clinux_send_fd(int sock, int fd);
 /* The received descriptor (close-on-exec), or -1 with errno; ENODATA when the message carried none. */
 int clinux_receive_fd(int sock);
 
+/* ---- supervisor memory: unmap the executable's code pages the process has touched so far, and map later ones
+   one page at a time (no fault-around). The page cache keeps them; only this process's mappings go. ---- */
+int clinux_release_code_pages(void);
+
 #endif
