@@ -14,8 +14,10 @@ struct OneOffService {
         if let entrypoint = options.value("entrypoint") {
             set("entrypoint", .init(.sequence(entrypoint.split(separator: " ").map(String.init).map { .string($0) })))
         }
-        // docker compose: a pty when our stdin is a terminal (unless `-T`), stdin open unless `-i=false`.
-        let tty = options.flag("detach") ? service.tty : !options.flag("no-TTY") && CurrentProcess.isTerminal(.standardInput)
+        // docker compose allocates a pty when stdout is a terminal (unless `-T`) and then refuses a stdin that is not
+        // one; we need both to be terminals instead, so `run svc cmd < file` just works. Stdin open unless `-i=false`.
+        let terminal = CurrentProcess.isTerminal(.standardInput) && CurrentProcess.isTerminal(.standardOutput)
+        let tty = options.flag("detach") ? service.tty : !options.flag("no-TTY") && terminal
         set("tty", Self.plain(tty ? "true" : "false"))
         set("stdin_open", Self.plain(options.flag("interactive", default: true) ? "true" : "false"))
         if let user = options.value("user") { set("user", .string(user)) }

@@ -19,9 +19,12 @@ public enum CurrentProcess {
     }
 
     public static func workingDirectory() throws(Errno) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { throw Errno.current("getcwd") }
-        return String(cString: buffer)
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let found = buffer.withUnsafeMutableBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { getcwd($0.baseAddress, $0.count) != nil }
+        }
+        guard found else { throw Errno.current("getcwd") }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     public static func isTerminal(_ fd: FileDescriptor) -> Bool { isatty(fd.rawValue) == 1 }
