@@ -12,6 +12,8 @@ public final class Resolver {
     public let table: NameTableReader
     /// The requester's networks; the supervisor updates them when the container is connected or disconnected.
     public var networks: Set<String>
+    /// compose's `links: ["db:database"]`: names only this requester has, answered as the target's records.
+    public var links: [DNSName: DNSName] = [:]
     public var ttl: UInt32
     private var rotation = 0
 
@@ -35,7 +37,7 @@ public final class Resolver {
             if owners.isEmpty { return .forward }
             return .answer(reply(to: query, records: pointers(question.name, owners)))
         }
-        let owners = snapshot.records(named: question.name, on: networks)
+        let owners = snapshot.records(named: links[question.name] ?? question.name, on: networks)
         if owners.isEmpty {
             // A bare name can only be a container name; asking the internet about it leaks it and waits.
             return question.name.labels.count == 1 ? .answer(.response(to: query, code: .nameError)) : .forward

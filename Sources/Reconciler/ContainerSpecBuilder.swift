@@ -313,6 +313,7 @@ public struct ContainerSpecBuilder: Sendable {
                                networks: endpoints, ports: ports, dnsServers: service.dns,
                                extraHosts: extraHosts(service), hostsFile: directory + "/hosts")
         plan.exposedPorts = Self.exposedPorts(service: list(service.node["expose"]), image: imageExposed)
+        plan.links = list(service.node["links"]).compactMap(Self.link)
         return plan
     }
 
@@ -324,6 +325,12 @@ public struct ContainerSpecBuilder: Sendable {
             if !result.contains(port) { result.append(port) }
         }
         return result
+    }
+
+    /// "db:database" → [database, db]; a bare "db" needs no alias (the service name resolves already).
+    static func link(_ entry: String) -> [String]? {
+        let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+        return parts.count == 2 && parts[0] != parts[1] ? [parts[1], parts[0]] : nil
     }
 
     private func extraHosts(_ service: Service) -> [[String]] {

@@ -88,6 +88,10 @@ final class ContainerNetwork {
             upstreams = plan.dnsServers.compactMap { DnsSocketAddress(host: $0, port: 53) }
         }
         let resolver = Resolver(table: NameTableReader(directory: root.dns), networks: plan.networks.map(\.network))
+        for link in plan.links where link.count == 2 {
+            guard let alias = try? DNSName(link[0]), let target = try? DNSName(link[1]) else { continue }
+            resolver.links[alias] = target
+        }
         let server = DNSServer(resolver: resolver, upstreams: upstreams)
         try server.attach(udp: sockets.udp, tcp: sockets.tcp, to: loop)
         dns = server

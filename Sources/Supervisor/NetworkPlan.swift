@@ -57,6 +57,8 @@ public struct NetworkPlan: Codable, Sendable, Equatable {
     public var hostsFile: String
     /// `expose` plus the image's ExposedPorts ("8080/tcp"): recorded for inspection, opens nothing.
     public var exposedPorts: [String] = []
+    /// `links` as (alias, service) pairs: names only this container's resolver knows.
+    public var links: [[String]] = []
 
     public init(stateLib: String, stateRun: String, containerId: String, endpoint: String, hostname: String,
                 networks: [Endpoint], ports: [Port], dnsServers: [String], extraHosts: [[String]], hostsFile: String) {

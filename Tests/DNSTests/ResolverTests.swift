@@ -39,6 +39,22 @@ import Testing
         #expect(reachable.id == 42)
     }
 
+    @Test func linkAliasesAnswerForTheirRequesterOnly() throws {
+        defer { try? FileSystem.removeTree(directory) }
+        try populate()
+        let linked = Resolver(table: NameTableReader(directory: directory), networks: ["back"])
+        linked.links[try DNSName("database")] = try DNSName("db")
+        let alias = try #require(answer(try ask(linked, "Database", .a)))
+        #expect(alias.answers == [.a(try DNSName("Database"), [10, 2, 0, 2], ttl: 600)])
+        // Another container on the same network has no such name.
+        let other = Resolver(table: NameTableReader(directory: directory), networks: ["back"])
+        #expect(try #require(answer(try ask(other, "database", .a))).flags.responseCode == .nameError)
+        // A link is no way around network scoping: its target must still share a network.
+        let outside = Resolver(table: NameTableReader(directory: directory), networks: ["front"])
+        outside.links[try DNSName("database")] = try DNSName("db")
+        #expect(try #require(answer(try ask(outside, "database", .a))).flags.responseCode == .nameError)
+    }
+
     @Test func serviceNamesReturnEveryReplicaRotated() throws {
         defer { try? FileSystem.removeTree(directory) }
         try populate()

@@ -56,6 +56,12 @@ import YAML
         #expect(DesiredState(project: project, selected: ["web"]).services.map(\.name) == ["db", "app", "web"])
         #expect(DesiredState(project: project, selected: ["web"], noDeps: true).services.map(\.name) == ["web"])
     }
+
+    @Test func linksBecomeResolverAliases() {
+        #expect(ContainerSpecBuilder.link("db:database") == ["database", "db"])
+        #expect(ContainerSpecBuilder.link("db") == nil)
+        #expect(ContainerSpecBuilder.link("db:db") == nil)
+    }
 }
 
 @Suite struct UnsupportedKeysTests {
