@@ -47,10 +47,15 @@ public struct RuntimeActions: PlanActions {
         case .removeVolume(let name):
             try VolumeStore(root: runtime.root).remove(name)
         case .createContainer(let service, let number, let name):
-            try await create(service: service, number: number, name: name)
+            try await create(service: service, number: number, name: name, start: !options.noStart)
         case .recreateContainer(let old, let name):
-            try await blocking { try remove(old) }
-            try await create(service: old.service, number: old.number, name: name)
+            // The replacement exists before the old one goes: a missing image or a bad setting stops here, with
+            // the old container still serving. docker compose's temporary name is not needed: state goes by ID.
+            guard let created = try await create(service: old.service, number: old.number, name: name, start: false) else { return }
+            try await blocking {
+                try remove(old)
+                if !options.noStart { try runtime.containers.start(created) }
+            }
         case .startContainer(let container):
             try await blocking {
                 if container.status == .orphaned {
@@ -66,8 +71,10 @@ public struct RuntimeActions: PlanActions {
         }
     }
 
-    private func create(service name: String, number: Int, name containerName: String) async throws {
-        guard let service = project.service(named: name) else { return }
+    /// Returns the new container's ID (nil for a service the project no longer has).
+    @discardableResult
+    private func create(service name: String, number: Int, name containerName: String, start: Bool) async throws -> String? {
+        guard let service = project.service(named: name) else { return nil }
         let image = try await images.image(for: service) {
             try await provisioner.ensure(service: service.name, image: service.image,
                                          policy: options.pull ?? ImageProvisioner.Policy(service.pullPolicy),
@@ -77,8 +84,9 @@ public struct RuntimeActions: PlanActions {
         try await blocking {
             let created = try runtime.containers.create(spec)
             try builder.prepareFiles(created, service: service)
-            if !options.noStart { try runtime.containers.start(created.container.id) }
+            if start { try runtime.containers.start(created.container.id) }
         }
+        return spec.container.id
     }
 
     /// Supervisor round trips block: each gets its own thread so independent containers really go in parallel.
