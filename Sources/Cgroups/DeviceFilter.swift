@@ -36,7 +36,8 @@ public enum DeviceFilter {
             tests += [.move(scratch, register: access), .and(scratch, mask)]
             // An allow rule covers a request only if it grants every access asked for; a deny rule
             // refuses a request that asks for any access it names.
-            tests.append(rule.allow ? .jumpIfNotEqual(scratch, register: access, offset: 0) : .jumpIfEqual(scratch, 0, offset: 0))
+            tests.append(rule.allow
+                ? .jumpIfNotEqual(scratch, register: access, offset: 0) : .jumpIfEqual(scratch, 0, offset: 0))
         }
         if let number = rule.major { tests.append(.jumpIfNotEqual(major, Int32(bitPattern: number), offset: 0)) }
         if let number = rule.minor { tests.append(.jumpIfNotEqual(minor, Int32(bitPattern: number), offset: 0)) }

@@ -38,7 +38,8 @@ public struct DeviceRule: Codable, Sendable, Equatable, CustomStringConvertible 
         public init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let access = Access(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "device access \(text)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "device access \(text)"))
             }
             self = access
         }
