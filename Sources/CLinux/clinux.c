@@ -220,3 +220,28 @@ int clinux_release_code_pages(void) {
     if (madvise((void *)start, end - start, MADV_RANDOM) != 0) return -1;
     return madvise((void *)start, end - start, MADV_DONTNEED);
 }
+
+#include <linux/bpf.h>
+
+int clinux_bpf_load_cgroup_device(const uint64_t *instructions, uint32_t count, char *log, uint32_t log_size) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = (uint64_t)(uintptr_t)instructions;
+    attr.insn_cnt = count;
+    attr.license = (uint64_t)(uintptr_t)"Apache";
+    attr.log_buf = (uint64_t)(uintptr_t)log;
+    attr.log_size = log_size;
+    attr.log_level = log_size > 0 ? 1 : 0;
+    return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+}
+
+int clinux_bpf_attach_cgroup_device(int cgroup_fd, int program_fd) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.target_fd = (uint32_t)cgroup_fd;
+    attr.attach_bpf_fd = (uint32_t)program_fd;
+    attr.attach_type = BPF_CGROUP_DEVICE;
+    attr.attach_flags = BPF_F_ALLOW_MULTI;
+    return (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr);
+}

@@ -15,8 +15,13 @@ public struct CgroupLimits: Codable, Sendable, Equatable {
     public var pids: Int64?
     /// 10...1000 as docker's blkio weight.
     public var blkioWeight: Int?
+    /// Which device nodes the container may open or create, applied once when the cgroup is created.
+    /// nil (also a container stored before device rules existed) means docker's defaults.
+    public var devices: [DeviceRule]?
 
     public init() {}
+
+    public var deviceRules: [DeviceRule] { devices ?? DeviceRule.defaults }
 
     /// The CFS (quota, period) in microseconds, from `cpus` or an explicit quota.
     public var cfsQuota: (quota: Int64, period: Int64)? {

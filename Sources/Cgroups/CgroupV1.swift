@@ -7,11 +7,12 @@ public struct CgroupV1: CgroupManager {
 
     public init(placement: CgroupPlacement) { self.placement = placement }
 
-    /// memory (OOM detection and stats), pids (process tracking) and freezer (pause) always;
-    /// the rest only when a limit needs them, since each hierarchy costs a mkdir and an attach.
+    /// memory (OOM detection and stats), pids (process tracking), freezer (pause) and devices (which
+    /// nodes a container may open) always; the rest only when a limit needs them, since each hierarchy
+    /// costs a mkdir and an attach.
     static func controllers(for limits: CgroupLimits) -> [String] {
         // cpuacct too: `stats` reports CPU time for every container, limited or not.
-        var result = ["memory", "pids", "freezer", "cpuacct"]
+        var result = ["memory", "pids", "freezer", "cpuacct", "devices"]
         if limits.cfsQuota != nil || limits.cpuShares != nil { result.append("cpu") }
         if limits.cpusetCpus != nil || limits.cpusetMems != nil { result.append("cpuset") }
         if limits.blkioWeight != nil { result.append("blkio") }
@@ -30,7 +31,16 @@ public struct CgroupV1: CgroupManager {
                 }
             }
         }
+        if let devices = directory("devices") { try restrictDevices(devices, limits.deviceRules) }
         try update(limits)
+    }
+
+    /// Each rule is one write in order, the kernel's own list semantics; an `a` rule resets the list,
+    /// which a cgroup accepts only while it has no children, so this runs once, at creation.
+    private func restrictDevices(_ directory: String, _ rules: [DeviceRule]) throws(CgroupError) {
+        for rule in rules {
+            try CgroupFiles.write(directory, rule.allow ? "devices.allow" : "devices.deny", rule.description)
+        }
     }
 
     private func inheritCpuset(_ file: String, path: String) throws(CgroupError) {

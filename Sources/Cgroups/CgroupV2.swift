@@ -29,6 +29,8 @@ public struct CgroupV2: CgroupManager {
         }
         for ancestor in ancestors.reversed() { try CgroupFiles.write(ancestor, "cgroup.subtree_control", enable) }
         try update(limits)
+        // Here, not in update: every attach adds a program, and all attached programs must allow a device.
+        try DeviceFilter.attach(limits.deviceRules, toCgroup: directory)
     }
 
     public func update(_ limits: CgroupLimits) throws(CgroupError) {

@@ -1,8 +1,18 @@
 import CLinux
+import Glibc
 
-/// Device numbers and the errno of the last failed call, for modules that must not reach into CLinux.
+/// Device numbers, device nodes and the errno of the last failed call, for modules that must not reach into CLinux.
 public enum Device {
     public static func number(major: UInt32, minor: UInt32) -> dev_t { clinux_makedev(major, minor) }
+
+    /// Type and numbers of the device node at `path` (following symlinks), nil for a path that is not one.
+    public static func node(at path: String) throws(Errno) -> (isBlock: Bool, major: UInt32, minor: UInt32)? {
+        var st = stat()
+        if stat(path, &st) != 0 { throw Errno.current("stat", path) }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFCHR || type == S_IFBLK else { return nil }
+        return (type == S_IFBLK, clinux_major(st.st_rdev), clinux_minor(st.st_rdev))
+    }
 }
 
 extension Errno {

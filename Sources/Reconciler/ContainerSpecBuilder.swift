@@ -99,6 +99,9 @@ public struct ContainerSpecBuilder: Sendable {
         container.initProcess = service.initProcess ?? false
         container.limits = limits(service)
         container.devices = service.devices.map { DeviceSpec(hostPath: $0.source, containerPath: $0.target) }
+        do { try container.resolveDeviceRules() } catch {
+            throw ContainerSpecError(service: service.name, message: "\(error)")
+        }
 
         let networkMode = service.networkMode ?? ""
         var networkPlan: NetworkPlan?

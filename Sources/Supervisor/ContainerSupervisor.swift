@@ -102,8 +102,10 @@ final class ContainerSupervisor {
         let loop = self.loop
         network = spec.network.map { ContainerNetwork(plan: $0, loop: loop, stateDir: spec.stateDir) }
         if let placement = spec.cgroup {
+            var container = spec.container
+            try container.resolveDeviceRules()
             let manager = Cgroups.manager(for: placement)
-            try manager.create(spec.container.limits)
+            try manager.create(container.limits)
             cgroup = manager
         } else {
             cgroup = nil

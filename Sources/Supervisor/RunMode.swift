@@ -74,6 +74,7 @@ enum RunMode {
 
         let cgroup: any CgroupManager
         do {
+            try spec.resolveDeviceRules()
             cgroup = Cgroups.manager(for: try Cgroups.placement(project: spec.project, id: id, limits: spec.limits))
             try cgroup.create(spec.limits)
         } catch {

@@ -13,7 +13,7 @@ struct CgroupV1KernelTests {
         limits.pids = 17
         limits.cpus = 0.5
         let placement = try Cgroups.placement(project: project, id: "swc-cg1", limits: limits)
-        #expect(Set(placement.directories.keys) == ["memory", "pids", "freezer", "cpuacct", "cpu"])
+        #expect(Set(placement.directories.keys) == ["memory", "pids", "freezer", "cpuacct", "devices", "cpu"])
         let manager = Cgroups.manager(for: placement)
         defer { try? manager.destroy() }
         try manager.create(limits)
@@ -22,6 +22,9 @@ struct CgroupV1KernelTests {
         #expect(try FileSystem.readString(memory + "/memory.limit_in_bytes") == "67108864\n")
         #expect(try FileSystem.readString(pids + "/pids.max") == "17\n")
         #expect(try FileSystem.readString(placement.directories["cpu"]! + "/cpu.cfs_quota_us") == "50000\n")
+        // Docker's allow-list replaced the parent's "a *:* rwm".
+        let devices = try FileSystem.readString(try #require(placement.directories["devices"]) + "/devices.list")
+        #expect(devices == DeviceRule.defaults.dropFirst().map { "\($0)\n" }.joined())
         #expect(manager.stats().memoryLimit == 64 << 20)
         #expect(manager.processes().isEmpty)
         #expect(manager.oomKillCount() == 0)

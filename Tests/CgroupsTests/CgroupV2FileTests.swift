@@ -26,7 +26,11 @@ struct CgroupV2FileTests {
         limits.pids = 20
         limits.blkioWeight = 500
         let manager = Cgroups.manager(for: CgroupPlacement(version: .v2, directories: ["unified": leaf]))
-        try manager.create(limits)
+        // The device filter is attached last; a plain directory refuses it, and create fails rather than
+        // leave the container's devices open (DeviceFilterTests attach it to a real cgroup).
+        #expect {
+            try manager.create(limits)
+        } throws: { "\($0)".hasPrefix("attach the device filter to \(leaf): ") }
         func read(_ file: String) throws -> String { try FileSystem.readString("\(leaf)/\(file)") }
         #expect(try read("memory.max") == "67108864")
         #expect(try read("memory.swap.max") == "33554432")

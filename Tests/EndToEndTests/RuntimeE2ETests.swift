@@ -157,6 +157,53 @@ import Testing
         #expect(inside(stack, "root", "sed -n 's/^CapEff:\\t//p' /proc/1/status") == held)
     }
 
+    /// The devices cgroup: docker's defaults, plus what `devices:` gives, or everything when privileged. Every
+    /// check runs in an exec session, which shares the container's cgroup. 1:11 (/dev/kmsg) opens for writing
+    /// with no capability, so only the cgroup can refuse it.
+    @Test func containersOpenOnlyTheDevicesTheyWereGiven() throws {
+        let stack = try Stack("""
+        services:
+          plain:
+            image: localhost/busybox:test
+            command: \(Self.idle)
+          given:
+            image: localhost/busybox:test
+            command: \(Self.idle)
+            devices: ["/dev/kmsg:/dev/mykmsg"]
+          root:
+            image: localhost/busybox:test
+            command: \(Self.idle)
+            privileged: true
+        """, name: "devices")
+        defer { stack.tearDown() }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let open = "mknod /tmp/node c 1 11; if error=$( (: > /tmp/node) 2>&1 ); then echo open; else echo $error; fi"
+        #expect(inside(stack, "plain", open).hasSuffix("Operation not permitted"))
+        #expect(inside(stack, "plain", "head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null") == "3\nnull")
+        #expect(inside(stack, "given", "(: > /dev/mykmsg) && echo given") == "given")
+        // The given device's numbers are allowed, whatever the node's name: that is the kernel's rule too.
+        #expect(inside(stack, "given", open) == "open")
+        #expect(inside(stack, "given", "mknod /tmp/fuse c 10 229; (: > /tmp/fuse) 2>&1").hasSuffix("Operation not permitted"))
+        #expect(inside(stack, "root", open) == "open")
+    }
+
+    @Test func aMissingDeviceIsRefusedAtCreation() throws {
+        let stack = try Stack("""
+        services:
+          app:
+            image: localhost/busybox:test
+            command: \(Self.idle)
+            devices: ["/dev/swc-no-such-device:/dev/x"]
+        """, name: "nodevice")
+        defer { stack.tearDown() }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        #expect(up.status != 0)
+        #expect(up.stderr.contains("device /dev/swc-no-such-device: No such file or directory"), "\(up.stderr)")
+    }
+
     @Test func hostWideSysctlsAreRefused() throws {
         let stack = try Stack("""
         services:

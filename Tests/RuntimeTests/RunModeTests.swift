@@ -49,6 +49,36 @@ import Testing
         #expect(write.status != .exited(0))
     }
 
+    /// 1:11 is /dev/kmsg: opening it for writing needs no capability, so only the devices cgroup can refuse it.
+    static let probeDevices = """
+        mknod /tmp/kmsg c 1 11 || exit 9
+        for node in /tmp/kmsg /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/ptmx; do
+            if error=$( (: > $node) 2>&1 ); then echo "$node open"; else echo "$node $error"; fi
+        done
+        head -c 4 /dev/zero | wc -c
+        """
+
+    @Test func containerOpensOnlyDockersDefaultDevices() throws {
+        defer { environment.cleanUp() }
+        let output = try run([], Self.probeDevices)
+        #expect(output.status == .exited(0), "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n")
+        // mknod itself is allowed (docker's "c *:* m"); opening the node is not.
+        #expect(lines.first?.hasPrefix("/tmp/kmsg ") == true && lines.first?.hasSuffix("Operation not permitted") == true,
+                "\(output.stdout)")
+        #expect(Array(lines.dropFirst()) == [
+            "/dev/null open", "/dev/zero open", "/dev/full open", "/dev/random open", "/dev/urandom open",
+            "/dev/ptmx open", "4",
+        ])
+    }
+
+    @Test func privilegedContainerOpensAnyDevice() throws {
+        defer { environment.cleanUp() }
+        let output = try run(["--privileged"], Self.probeDevices)
+        #expect(output.status == .exited(0), "\(output.stderr)")
+        #expect(output.stdout.split(separator: "\n").first == "/tmp/kmsg open", "\(output.stdout)")
+    }
+
     @Test func userNobodyRunsAs65534() throws {
         defer { environment.cleanUp() }
         let output = try run(["--user", "nobody"], "id -u; id -g; grep CapEff /proc/self/status")

@@ -137,4 +137,11 @@ int clinux_receive_fd(int sock);
    one page at a time (no fault-around). The page cache keeps them; only this process's mappings go. ---- */
 int clinux_release_code_pages(void);
 
+/* ---- devices cgroup (DeviceFilter): cgroup-BPF device programs ---- */
+/* BPF_PROG_LOAD of a BPF_PROG_TYPE_CGROUP_DEVICE program (`count` 8-byte instructions); the verifier's
+   log goes to `log` when the load fails. Returns the program fd or -1. */
+int clinux_bpf_load_cgroup_device(const uint64_t *instructions, uint32_t count, char *log, uint32_t log_size);
+/* BPF_PROG_ATTACH as BPF_CGROUP_DEVICE with BPF_F_ALLOW_MULTI on a cgroup directory fd. */
+int clinux_bpf_attach_cgroup_device(int cgroup_fd, int program_fd);
+
 #endif
