@@ -9,13 +9,17 @@ final class LocalRegistry {
     let pid: pid_t
     let port: UInt16
     let directory: String
-    var host: String { "127.0.0.1:\(port)" }
+    let address: String
+    var host: String { "\(address):\(port)" }
 
     static let binary = "/usr/bin/docker-registry"
     static var isAvailable: Bool { FileSystem.exists(binary) }
 
-    init(directory: String, htpasswd: String? = nil) throws {
+    /// `tls`: certificate and key files; the registry then serves HTTPS only. `address` must then be a loopback
+    /// address swcompose does not treat as insecure (127.0.0.2) for the TLS path to be taken.
+    init(directory: String, htpasswd: String? = nil, address: String = "127.0.0.1", tls: (certificate: String, key: String)? = nil) throws {
         self.directory = directory
+        self.address = address
         try FileSystem.createDirectory(directory + "/data")
         var lastError: Error = Errno(EADDRINUSE, call: "start registry")
         for _ in 0..<5 {
@@ -28,16 +32,17 @@ final class LocalRegistry {
               filesystem:
                 rootdirectory: \(directory)/data
             http:
-              addr: 127.0.0.1:\(port)
+              addr: \(address):\(port)
 
             """
+            if let tls { config += "  tls:\n    certificate: \(tls.certificate)\n    key: \(tls.key)\n" }
             if let htpasswd {
                 try FileSystem.writeAtomically(directory + "/htpasswd", htpasswd)
                 config += "auth:\n  htpasswd:\n    realm: swc-test\n    path: \(directory)/htpasswd\n"
             }
             try FileSystem.writeAtomically(directory + "/config.yml", config)
             let pid = try Self.spawn([Self.binary, "serve", directory + "/config.yml"], log: directory + "/registry.log")
-            if Self.waitUntilListening(port: port, pid: pid) {
+            if Self.waitUntilListening(address: address, port: port, pid: pid) {
                 self.pid = pid
                 self.port = port
                 return
@@ -72,11 +77,11 @@ final class LocalRegistry {
         return pid
     }
 
-    static func waitUntilListening(port: UInt16, pid: pid_t) -> Bool {
+    static func waitUntilListening(address: String, port: UInt16, pid: pid_t) -> Bool {
         for _ in 0..<100 {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { return false }
-            if let fd = try? TCPSocket.connect(host: "127.0.0.1", port: port, timeout: 0.2) {
+            if let fd = try? TCPSocket.connect(host: address, port: port, timeout: 0.2) {
                 fd.closeQuietly()
                 return true
             }
