@@ -44,7 +44,8 @@ public struct NameTable: Sendable {
         let networkDirectory = "\(directory)/\(record.network)"
         do {
             try FileSystem.createDirectory(networkDirectory)
-            try FileSystem.writeAtomically(path(network: record.network, containerId: record.containerId), json)
+            // The run directory does not survive a reboot: no fsync.
+            try FileSystem.writeAtomically(path(network: record.network, containerId: record.containerId), json, durable: false)
         } catch {
             throw .io("register \(record.containerId) on \(record.network)", error)
         }

@@ -43,12 +43,15 @@ public enum FileSystem {
     }
 
     /// Writes through a temporary file, fsync and rename, so readers never see a half file.
-    public static func writeAtomically(_ path: String, _ bytes: some Sequence<UInt8>, mode: mode_t = 0o644) throws(Errno) {
+    /// `durable: false` skips the fsync (a millisecond or more each) for state that cannot outlive a reboot anyway:
+    /// readers still never see half a file.
+    public static func writeAtomically(_ path: String, _ bytes: some Sequence<UInt8>, mode: mode_t = 0o644,
+                                       durable: Bool = true) throws(Errno) {
         let temp = "\(path).tmp.\(getpid())"
         let fd = try FileDescriptor.open(temp, [.writeOnly, .create, .truncate], mode: mode)
         do {
             try fd.writeAll(bytes)
-            try check(fsync(fd.rawValue), "fsync", temp)
+            if durable { try check(fsync(fd.rawValue), "fsync", temp) }
             try fd.close()
         } catch {
             fd.closeQuietly()
@@ -58,8 +61,8 @@ public enum FileSystem {
         try check(rename(temp, path), "rename", path)
     }
 
-    public static func writeAtomically(_ path: String, _ string: String, mode: mode_t = 0o644) throws(Errno) {
-        try writeAtomically(path, Array(string.utf8), mode: mode)
+    public static func writeAtomically(_ path: String, _ string: String, mode: mode_t = 0o644, durable: Bool = true) throws(Errno) {
+        try writeAtomically(path, Array(string.utf8), mode: mode, durable: durable)
     }
 
     /// Replaces a file's content through its existing inode: procfs, sysfs and cgroup knobs cannot be renamed

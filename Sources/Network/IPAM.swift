@@ -171,16 +171,7 @@ public struct IPAM: Sendable {
         let bytes = try encode(EndpointTable(assigned: allocation.subnets.map(\.assigned)), file)
         try wrapping("write \(file)") { () throws(Errno) in
             try FileSystem.createDirectory(endpointDirectory, mode: 0o700)
-            let temp = "\(file).tmp.\(getpid())"
-            let fd = try FileDescriptor.open(temp, [.writeOnly, .create, .truncate], mode: 0o600)
-            do throws(Errno) {
-                try fd.writeAll(bytes)
-                try fd.close()
-            } catch {
-                fd.closeQuietly()
-                throw error
-            }
-            try check(rename(temp, file), "rename", file)
+            try FileSystem.writeAtomically(file, bytes, mode: 0o600, durable: false)
         }
     }
 

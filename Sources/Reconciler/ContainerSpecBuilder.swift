@@ -153,26 +153,30 @@ public struct ContainerSpecBuilder: Sendable {
         return "/proc/\(pid)/ns/net"
     }
 
-    /// The overlay's directories and the files the runtime binds into /etc, made before the first start.
-    public func prepareFiles(_ spec: SupervisorSpec, service: Service) throws {
+    /// The overlay's directories and the files the runtime binds into /etc, made in `directory` while the store
+    /// builds the container there (`ContainerStore.create`'s `prepare`), so a container never exists without them.
+    public func prepareFiles(_ spec: SupervisorSpec, service: Service, in directory: String) throws {
         let container = spec.container
+        // Paths in the spec name the final directory.
+        let building = { (path: String) in path.hasPrefix(spec.stateDir + "/") ? directory + path.dropFirst(spec.stateDir.count) : path }
         if case .overlay(_, let upper, let work, let merged) = container.rootfs {
             // The upper dir gives the container's / its mode: 0755 as in an image, or non-root users cannot reach anything.
-            for directory in [upper, work, merged] { try FileSystem.createDirectory(directory, mode: 0o755) }
+            for path in [upper, work, merged] { try FileSystem.createDirectory(building(path), mode: 0o755) }
         }
-        try FileSystem.writeAtomically(container.etcFiles.hostname!, (container.hostname ?? "") + "\n")
-        if let hosts = container.etcFiles.hosts {
+        // Derived from the config and rewritten by every recreate: not worth an fsync each.
+        try FileSystem.writeAtomically(building(container.etcFiles.hostname!), (container.hostname ?? "") + "\n", durable: false)
+        if let hosts = container.etcFiles.hosts.map(building) {
             // Under network_mode host the container sees the host's names; the supervisor rewrites a bridged
             // container's file once its addresses are known.
             let base = container.network == NamespaceMode.host
                 ? String(decoding: (try? FileSystem.readFile("/etc/hosts")) ?? [], as: UTF8.self) : HostsFile.localhost
-            try FileSystem.writeAtomically(hosts, HostsFile.render(base: base, extraHosts: extraHosts(service)))
+            try FileSystem.writeAtomically(hosts, HostsFile.render(base: base, extraHosts: extraHosts(service)), durable: false)
         }
-        if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers) {
+        if let resolv = container.etcFiles.resolvConf, resolv.hasPrefix(root.containers), case let resolv = building(resolv) {
             let joined: Bool = if case .join = container.network { true } else { false }
             let nameservers = spec.network == nil && !joined ? [] : [ResolvConf.embeddedServer]
             try FileSystem.writeAtomically(resolv, ResolvConf.render(nameservers: nameservers, search: list(service.node["dns_search"]),
-                                                                      options: list(service.node["dns_opt"])))
+                                                                      options: list(service.node["dns_opt"])), durable: false)
         }
     }
 

@@ -82,8 +82,7 @@ public struct RuntimeActions: PlanActions {
         }
         let spec = try builder.build(service: service, image: image, name: containerName, number: number)
         try await blocking {
-            let created = try runtime.containers.create(spec)
-            try builder.prepareFiles(created, service: service)
+            let created = try runtime.containers.create(spec) { try builder.prepareFiles($0, service: service, in: $1) }
             if start { try runtime.containers.start(created.container.id) }
         }
         return spec.container.id

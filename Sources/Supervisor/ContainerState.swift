@@ -57,10 +57,12 @@ enum StateFiles {
     static func config(_ directory: String) -> String { directory + "/config.json" }
     static func state(_ directory: String) -> String { directory + "/state.json" }
 
-    static func write<T: Encodable>(_ value: T, to path: String) throws {
+    /// Only the config is made durable: state and network status are checked against the kernel on every read
+    /// and describe processes that a reboot ends anyway.
+    static func write<T: Encodable>(_ value: T, to path: String, durable: Bool = false) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try FileSystem.writeAtomically(path, Array(try encoder.encode(value)))
+        try FileSystem.writeAtomically(path, Array(try encoder.encode(value)), durable: durable)
     }
 
     static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {

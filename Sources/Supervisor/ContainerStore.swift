@@ -21,9 +21,12 @@ public struct ContainerStore: Sendable {
     /// 16 hex digits are unique enough and keep the path under the 108-byte limit of a unix socket address.
     public func socketPath(_ id: String) -> String { "\(root.sockets)/\(id.prefix(16)).sock" }
 
-    /// Writes the container's state directory; decides its paths and cgroup placement.
+    /// Writes the container's state directory; decides its paths and cgroup placement. `prepare` gets the final
+    /// spec and the directory being built (renamed to `spec.stateDir` afterwards) to add files of its own.
     @discardableResult
-    public func create(_ spec: SupervisorSpec) throws(ContainerStoreError) -> SupervisorSpec {
+    public func create(
+        _ spec: SupervisorSpec, prepare: (SupervisorSpec, String) throws -> Void = { _, _ in }
+    ) throws(ContainerStoreError) -> SupervisorSpec {
         var spec = spec
         let id = spec.container.id
         let directory = directory(id)
@@ -40,10 +43,11 @@ public struct ContainerStore: Sendable {
             }
             try FileSystem.createDirectory(temporary, mode: 0o700)
             try FileSystem.createDirectory(root.sockets, mode: 0o700)
-            try StateFiles.write(spec, to: StateFiles.config(temporary))
+            try StateFiles.write(spec, to: StateFiles.config(temporary), durable: true)
             try StateFiles.write(
                 ContainerState(id: id, name: spec.container.name, project: spec.container.project),
                 to: StateFiles.state(temporary))
+            try prepare(spec, temporary)
             try check(rename(temporary, directory), "rename", directory)
         } catch {
             try? FileSystem.removeTree(temporary)

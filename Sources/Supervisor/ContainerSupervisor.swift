@@ -32,6 +32,8 @@ final class ContainerSupervisor {
     var oomKillsAtStart = 0
     /// Control connections waiting for the container to exit ("stop", "wait").
     var waiters: [FileDescriptor] = []
+    /// Held from start to clean-up: released before `stop` is answered, so a start right after it finds it free.
+    var lock: FileLock?
     var pendingRequests: [FileDescriptor: [UInt8]] = [:]
     var finished = false
     /// Attach clients by connection; see ContainerSupervisor+Attach.swift.
@@ -76,18 +78,20 @@ final class ContainerSupervisor {
             try? statusDescriptor.writeAll(alreadySupervised + "\n")
             return 1
         }
-        defer { lock.release() }
         do {
-            let supervisor = try ContainerSupervisor(spec: spec)
+            // The supervisor gives the lock up as soon as the container is cleaned up.
+            let supervisor = try ContainerSupervisor(spec: spec, lock: lock)
             return supervisor.serve()
         } catch {
+            lock.release()
             try? statusDescriptor.writeAll("\(spec.container.name): \(error)\n")
             return 1
         }
     }
 
-    init(spec: SupervisorSpec) throws {
+    init(spec: SupervisorSpec, lock: FileLock) throws {
         self.spec = spec
+        self.lock = lock
         try ProcessControl.setChildSubreaper()
         try ProcessControl.setDumpable(false)
         Signals.ignore(SIGPIPE)
@@ -296,21 +300,26 @@ final class ContainerSupervisor {
     private func finish() {
         try? stopTimer.disarm()
         // Before the reply: `down` removes the container (killing this supervisor) and its networks as soon as
-        // `stop` returns, which would cut the release of its DNS names and addresses short.
-        network?.release()
+        // `stop` returns, which would cut the release of its DNS names and addresses short; `restart` starts a
+        // new supervisor at once, which needs the lock.
+        cleanUp()
         for waiter in waiters { reply(waiter, "exited \(state.exitCode ?? 0)") }
         waiters = []
         finished = true
         loop.stop()
     }
 
+    /// Once: the network, the cgroup, the socket, then the lock.
     private func cleanUp() {
+        guard let lock else { return }
         network?.release()
         if let cgroup, !spec.keepResources {
             _ = cgroup.killAll(timeout: 5)
             try? cgroup.destroy()
         }
         unlink(spec.controlSocket)
+        lock.release()
+        self.lock = nil
     }
 
     func saveState() {
@@ -367,7 +376,12 @@ final class ContainerSupervisor {
     func stop(signal: Int32, grace: Double) {
         stopRequested = true
         guard let pid = container?.pid else {
+            // Waiting to restart: it stays down.
             try? restartTimer.disarm()
+            if state.status == .restarting {
+                state.status = .exited
+                saveState()
+            }
             return finish()
         }
         try? cgroup?.thaw()

@@ -69,8 +69,7 @@ enum RunCommand {
         spec.stdinOnce = !detach
         spec.replayOutput = !detach
         let store = session.runtime.containers
-        let created = try store.create(spec)
-        try builder.prepareFiles(created, service: oneOff.service)
+        try store.create(spec) { try builder.prepareFiles($0, service: oneOff.service, in: $1) }
         do { try store.start(id) } catch {
             if options.flag("rm") { try? store.remove(id, force: true) }
             throw error
