@@ -128,4 +128,12 @@ ssize_t clinux_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
 unsigned int clinux_splice_nonblock_move(void);
 int clinux_timerfd_interval(int milliseconds);
 
+/* ---- mounts helper: resolve container mount targets inside the rootfs ---- */
+/* openat2 with RESOLVE_IN_ROOT: dirfd acts as "/" for the path and every symlink on the way, ".." stops at it. */
+int clinux_openat2_in_root(int dirfd, const char *path, int flags, mode_t mode);
+/* open_tree(OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC, plus AT_RECURSIVE when asked): a detached copy of the mount at path. */
+int clinux_open_tree_clone(const char *path, int recursive);
+/* move_mount of a detached tree onto the file or directory behind to_fd (MOVE_MOUNT_F/T_EMPTY_PATH). */
+int clinux_move_mount_onto(int from_fd, int to_fd);
+
 #endif
