@@ -245,3 +245,17 @@ int clinux_bpf_attach_cgroup_device(int cgroup_fd, int program_fd) {
     attr.attach_flags = BPF_F_ALLOW_MULTI;
     return (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr);
 }
+
+/* ---- mounts helper: resolve container mount targets inside the rootfs ---- */
+int clinux_openat2_in_root(int dirfd, const char *path, int flags, mode_t mode) {
+    struct open_how how = { .flags = (unsigned long long)flags,
+                            .mode = (flags & O_CREAT) ? (unsigned long long)mode : 0,
+                            .resolve = RESOLVE_IN_ROOT };
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+int clinux_open_tree_clone(const char *path, int recursive) {
+    return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+}
+int clinux_move_mount_onto(int from_fd, int to_fd) {
+    return (int)syscall(SYS_move_mount, from_fd, "", to_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}

@@ -40,6 +40,31 @@ public enum Mount {
         if readOnly { try mount(source: nil, target: target, type: nil, flags: [.remount, .bind, .readOnly]) }
     }
 
+    /// mount(2) onto the file or directory behind `target` (an O_PATH descriptor from `RootDirectory`), through
+    /// its magic link, so no path is looked up again.
+    public static func mount(
+        source: String?, onto target: FileDescriptor, type: String?, flags: MountFlags = [], data: String? = nil
+    ) throws(Errno) {
+        try mount(source: source, target: target.procPath, type: type, flags: flags, data: data)
+    }
+
+    /// Binds `source` onto the file or directory behind `target` with open_tree and move_mount, and returns the
+    /// new mount (its root) for later changes such as propagation; the caller closes it.
+    public static func bind(
+        _ source: String, onto target: FileDescriptor, recursive: Bool = true, readOnly: Bool = false
+    ) throws(Errno) -> FileDescriptor {
+        let tree = FileDescriptor(rawValue: try check(clinux_open_tree_clone(source, recursive ? 1 : 0), "open_tree", source))
+        do {
+            try check(clinux_move_mount_onto(tree.rawValue, target.rawValue), "move_mount", source)
+            // MS_RDONLY is ignored on the first bind; it takes a remount of the bind.
+            if readOnly { try mount(source: nil, target: tree.procPath, type: nil, flags: [.remount, .bind, .readOnly]) }
+        } catch {
+            tree.closeQuietly()
+            throw error
+        }
+        return tree
+    }
+
     /// Changes propagation of an existing mount (MS_SLAVE, MS_PRIVATE, MS_SHARED, optionally MS_REC).
     public static func setPropagation(_ target: String, _ flags: MountFlags) throws(Errno) {
         try mount(source: nil, target: target, type: nil, flags: flags)

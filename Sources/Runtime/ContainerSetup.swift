@@ -16,7 +16,8 @@ struct ContainerSetup {
         envp = CStringArray(spec.process.env)
     }
 
-    /// Steps before pivot_root, paths still on the host.
+    /// Steps before pivot_root, paths still on the host. Every target under the rootfs is resolved inside it
+    /// (`RootDirectory`), so an image's symlinks cannot point a mount or a created file at the host.
     func prepareRoot() throws(SetupError) {
         try step("make / a slave mount") { () throws(Errno) in try Mount.setPropagation("/", [.slave, .recursive]) }
         switch spec.rootfs {
@@ -28,60 +29,61 @@ struct ContainerSetup {
                 try Mount.overlay(lowerDirs: lowers, upperDir: upper, workDir: work, target: merged)
             }
         }
-        try mountKernelFilesystems()
-        try mountDev()
-        for mount in spec.mounts { try mountUser(mount) }
-        try bindEtcFiles()
+        // Opened after the rootfs mount above, so it is the mounted root, not the directory underneath.
+        let rootDirectory: RootDirectory
+        do { rootDirectory = try RootDirectory(root) } catch { throw SetupError("open rootfs \(root)", error) }
+        defer { rootDirectory.close() }
+        try mountKernelFilesystems(rootDirectory)
+        try mountDev(rootDirectory)
+        for mount in spec.mounts { try mountUser(mount, rootDirectory) }
+        try bindEtcFiles(rootDirectory)
         for device in spec.devices {
             try step("add device \(device.containerPath)") { () throws(Errno) in
-                let target = root + device.containerPath
-                try ensureFile(target)
-                try Mount.bind(device.hostPath, to: target, recursive: false)
+                try bind(device.hostPath, onto: device.containerPath, in: rootDirectory, kind: .file, recursive: false)
             }
         }
     }
 
-    private func mountKernelFilesystems() throws(SetupError) {
+    private func mountKernelFilesystems(_ rootDirectory: RootDirectory) throws(SetupError) {
         try step("mount proc") { () throws(Errno) in
-            try FileSystem.createDirectory(root + "/proc")
-            try Mount.mount(source: "proc", target: root + "/proc", type: "proc", flags: [.noSuid, .noExec, .noDev])
+            try mount("proc", at: "/proc", in: rootDirectory, type: "proc", flags: [.noSuid, .noExec, .noDev])
         }
         try step("mount sysfs") { () throws(Errno) in
-            try FileSystem.createDirectory(root + "/sys")
             let flags: MountFlags = spec.privileged ? [.noSuid, .noExec, .noDev] : [.noSuid, .noExec, .noDev, .readOnly]
-            try Mount.mount(source: "sysfs", target: root + "/sys", type: "sysfs", flags: flags)
+            try mount("sysfs", at: "/sys", in: rootDirectory, type: "sysfs", flags: flags)
         }
     }
 
-    private func mountDev() throws(SetupError) {
-        let dev = root + "/dev"
+    private func mountDev(_ rootDirectory: RootDirectory) throws(SetupError) {
         try step("mount /dev") { () throws(Errno) in
-            try FileSystem.createDirectory(dev)
-            try Mount.mount(
-                source: "tmpfs", target: dev, type: "tmpfs", flags: [.noSuid, .strictAccessTime], data: "mode=755,size=65536k")
+            try mount(
+                "tmpfs", at: "/dev", in: rootDirectory, type: "tmpfs", flags: [.noSuid, .strictAccessTime],
+                data: "mode=755,size=65536k")
+            // The fresh tmpfs: resolving again lands on top of the mount just made.
+            let dev = try rootDirectory.open("/dev", [.path, .directory])
+            defer { dev.closeQuietly() }
             for (name, major, minor) in Self.devices {
-                let path = "\(dev)/\(name)"
-                try check(mknod(path, S_IFCHR | 0o666, Device.number(major: major, minor: minor)), "mknod", path)
+                let path = "/dev/" + name
+                try check(mknodat(dev.rawValue, name, S_IFCHR | 0o666, Device.number(major: major, minor: minor)), "mknod", path)
                 // mknod honours the umask; the mode must really be 0666.
-                try check(chmod(path, 0o666), "chmod", path)
+                try check(fchmodat(dev.rawValue, name, 0o666, 0), "chmod", path)
             }
-            for (name, target) in Self.links { try check(symlink(target, "\(dev)/\(name)"), "symlink", "\(dev)/\(name)") }
+            for (name, target) in Self.links {
+                try check(symlinkat(target, dev.rawValue, name), "symlink", "/dev/" + name)
+            }
         }
         try step("mount /dev/pts") { () throws(Errno) in
-            try FileSystem.createDirectory(dev + "/pts")
-            try Mount.mount(
-                source: "devpts", target: dev + "/pts", type: "devpts", flags: [.noSuid, .noExec],
+            try mount(
+                "devpts", at: "/dev/pts", in: rootDirectory, type: "devpts", flags: [.noSuid, .noExec],
                 data: "newinstance,ptmxmode=0666,mode=0620,gid=5")
         }
         try step("mount /dev/shm") { () throws(Errno) in
-            try FileSystem.createDirectory(dev + "/shm")
-            try Mount.mount(
-                source: "shm", target: dev + "/shm", type: "tmpfs", flags: [.noSuid, .noDev, .noExec],
+            try mount(
+                "shm", at: "/dev/shm", in: rootDirectory, type: "tmpfs", flags: [.noSuid, .noDev, .noExec],
                 data: "mode=1777,size=\(spec.shmSize)")
         }
         try step("mount /dev/mqueue") { () throws(Errno) in
-            try FileSystem.createDirectory(dev + "/mqueue")
-            try Mount.mount(source: "mqueue", target: dev + "/mqueue", type: "mqueue", flags: [.noSuid, .noDev, .noExec])
+            try mount("mqueue", at: "/dev/mqueue", in: rootDirectory, type: "mqueue", flags: [.noSuid, .noDev, .noExec])
         }
     }
 
@@ -93,26 +95,48 @@ struct ContainerSetup {
         ("stderr", "/proc/self/fd/2"),
     ]
 
-    private func mountUser(_ mount: MountSpec) throws(SetupError) {
-        let target = root + mount.target
+    private func mountUser(_ mount: MountSpec, _ rootDirectory: RootDirectory) throws(SetupError) {
         try step("mount \(mount.kind.rawValue) \(mount.source) at \(mount.target)") { () throws(Errno) in
             switch mount.kind {
             case .tmpfs:
-                try FileSystem.createDirectory(target)
                 var options: [String] = []
                 if let size = mount.tmpfsSize { options.append("size=\(size)") }
                 options.append("mode=\(String(mount.tmpfsMode ?? 0o1777, radix: 8))")
                 var flags: MountFlags = [.noSuid, .noDev]
                 if mount.readOnly { flags.insert(.readOnly) }
-                try Mount.mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
+                try self.mount(
+                    "tmpfs", at: mount.target, in: rootDirectory, type: "tmpfs", flags: flags, data: options.joined(separator: ","))
             case .bind, .volume:
                 if mount.kind == .volume { try FileSystem.createDirectory(mount.source) }
-                if mount.copyUp { try VolumeCopyUp.fill(mount.source, from: target, root: root) }
-                if FileSystem.isDirectory(mount.source) { try FileSystem.createDirectory(target) } else { try ensureFile(target) }
-                try Mount.bind(mount.source, to: target, readOnly: mount.readOnly)
-                try Mount.setPropagation(target, Self.propagation(mount.propagation))
+                if mount.copyUp { try VolumeCopyUp.fill(mount.source, from: mount.target, in: rootDirectory) }
+                let kind: RootDirectory.Kind = FileSystem.isDirectory(mount.source) ? .directory : .file
+                try bind(
+                    mount.source, onto: mount.target, in: rootDirectory, kind: kind, readOnly: mount.readOnly,
+                    propagation: Self.propagation(mount.propagation))
             }
         }
+    }
+
+    /// Mounts a filesystem at `target`, resolved (and created as a directory) inside the root.
+    private func mount(
+        _ source: String, at target: String, in rootDirectory: RootDirectory, type: String, flags: MountFlags,
+        data: String? = nil
+    ) throws(Errno) {
+        let directory = try rootDirectory.create(target, .directory)
+        defer { directory.closeQuietly() }
+        try Mount.mount(source: source, onto: directory, type: type, flags: flags, data: data)
+    }
+
+    /// Binds a host path onto `target`, resolved (and created as `kind`) inside the root.
+    private func bind(
+        _ source: String, onto target: String, in rootDirectory: RootDirectory, kind: RootDirectory.Kind,
+        recursive: Bool = true, readOnly: Bool = false, propagation: MountFlags? = nil
+    ) throws(Errno) {
+        let resolved = try rootDirectory.create(target, kind)
+        defer { resolved.closeQuietly() }
+        let mounted = try Mount.bind(source, onto: resolved, recursive: recursive, readOnly: readOnly)
+        defer { mounted.closeQuietly() }
+        if let propagation { try Mount.setPropagation(mounted.procPath, propagation) }
     }
 
     static func propagation(_ name: String?) -> MountFlags {
@@ -126,13 +150,12 @@ struct ContainerSetup {
         }
     }
 
-    private func bindEtcFiles() throws(SetupError) {
+    private func bindEtcFiles(_ rootDirectory: RootDirectory) throws(SetupError) {
         let files = [("/etc/hosts", spec.etcFiles.hosts), ("/etc/hostname", spec.etcFiles.hostname),
                      ("/etc/resolv.conf", spec.etcFiles.resolvConf)]
         for case let (target, source?) in files {
             try step("bind \(target)") { () throws(Errno) in
-                try ensureFile(root + target)
-                try Mount.bind(source, to: root + target, recursive: false)
+                try bind(source, onto: target, in: rootDirectory, kind: .file, recursive: false)
             }
         }
     }
@@ -255,13 +278,6 @@ struct ContainerSetup {
 
     private func step(_ name: String, _ body: () throws(Errno) -> Void) throws(SetupError) {
         do { try body() } catch { throw SetupError(name, error) }
-    }
-
-    private func ensureFile(_ path: String) throws(Errno) {
-        if FileSystem.exists(path) { return }
-        try FileSystem.createDirectory(FileSystem.parentPath(of: path))
-        let fd = try FileDescriptor.open(path, [.create, .writeOnly], mode: 0o644)
-        fd.closeQuietly()
     }
 }
 

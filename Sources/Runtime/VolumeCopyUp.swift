@@ -5,14 +5,18 @@ import Linux
 /// point, with modes, owners, timestamps and symlinks kept. Runs in the container's setup, where the merged
 /// rootfs is mounted and the volume's directory is still reachable by its host path.
 enum VolumeCopyUp {
-    /// Copies `source` (the image's directory under `root`) into `volume` when `volume` is empty; a missing
-    /// source, or one whose path leaves `root` through a symlink of the image, copies nothing.
-    static func fill(_ volume: String, from source: String, root: String) throws(Errno) {
-        guard FileSystem.isDirectory(source), let resolved = realpath(source, nil) else { return }
-        defer { free(resolved) }
-        guard String(cString: resolved).hasPrefix(root + "/"), try FileSystem.contents(of: volume).isEmpty else { return }
-        try copyContents(of: source, into: volume)
-        let info = try status(source)
+    /// Copies the image's directory at `target` (resolved inside the root, so its symlinks cannot lead to a host
+    /// path) into `volume` when `volume` is empty; a missing target, or one that is not a directory, copies nothing.
+    static func fill(_ volume: String, from target: String, in rootDirectory: RootDirectory) throws(Errno) {
+        let resolved: FileDescriptor
+        do { resolved = try rootDirectory.open(target, [.path, .directory]) } catch where [ENOENT, ENOTDIR].contains(error.code) {
+            return
+        }
+        defer { resolved.closeQuietly() }
+        guard try FileSystem.contents(of: volume).isEmpty else { return }
+        try copyContents(of: resolved.procPath, into: volume)
+        var info = stat()
+        try check(fstat(resolved.rawValue, &info), "fstat", target)
         try check(chown(volume, info.st_uid, info.st_gid), "chown", volume)
         try check(chmod(volume, info.st_mode & 0o7777), "chmod", volume)
         try setTimes(volume, info)
@@ -54,7 +58,7 @@ enum VolumeCopyUp {
     }
 
     private static func copyFile(_ from: String, _ to: String) throws(Errno) {
-        let source = try FileDescriptor.open(from, .readOnly)
+        let source = try FileDescriptor.open(from, [.readOnly, .noFollow])
         defer { source.closeQuietly() }
         let target = try FileDescriptor.open(to, [.writeOnly, .create, .truncate], mode: 0o600)
         defer { target.closeQuietly() }

@@ -144,4 +144,12 @@ int clinux_bpf_load_cgroup_device(const uint64_t *instructions, uint32_t count, 
 /* BPF_PROG_ATTACH as BPF_CGROUP_DEVICE with BPF_F_ALLOW_MULTI on a cgroup directory fd. */
 int clinux_bpf_attach_cgroup_device(int cgroup_fd, int program_fd);
 
+/* ---- mounts helper: resolve container mount targets inside the rootfs ---- */
+/* openat2 with RESOLVE_IN_ROOT: dirfd acts as "/" for the path and every symlink on the way, ".." stops at it. */
+int clinux_openat2_in_root(int dirfd, const char *path, int flags, mode_t mode);
+/* open_tree(OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC, plus AT_RECURSIVE when asked): a detached copy of the mount at path. */
+int clinux_open_tree_clone(const char *path, int recursive);
+/* move_mount of a detached tree onto the file or directory behind to_fd (MOVE_MOUNT_F/T_EMPTY_PATH). */
+int clinux_move_mount_onto(int from_fd, int to_fd);
+
 #endif
