@@ -27,7 +27,7 @@ struct ProjectSession {
     var isUndeclared: Bool { project.configFiles.isEmpty }
 
     private static func undeclared(_ invocation: Invocation) throws -> Project {
-        try Project(document: ComposeDocument(root: .mapping([]), projectName: invocation.namedProject!,
+        try Project(document: ComposeDocument(root: .mapping([("services", .mapping([]))]), projectName: invocation.namedProject!,
                                               workingDirectory: invocation.workingDirectory, configFiles: [],
                                               environment: invocation.environment))
     }
