@@ -67,10 +67,21 @@ struct ContainerDescription {
         return status.ports
     }
 
-    /// "127.0.0.1:18080->80/tcp, 0.0.0.0:5353->53/udp".
-    var ports: String {
-        bindings.map { "\($0.hostIP):\($0.hostPort)->\($0.containerPort)/\($0.transport)" }.joined(separator: ", ")
+    /// What docker's container summary lists while the container runs: each published binding, then each
+    /// exposed port (`expose`, the image's EXPOSE) that nothing publishes; in docker's order.
+    var listedPorts: [ListedPort] {
+        guard container.state.isActive else { return [] }
+        let published = bindings.map {
+            ListedPort(hostIP: $0.hostIP, hostPort: $0.hostPort, containerPort: $0.containerPort, transport: $0.transport)
+        }
+        let exposed = (container.spec.network?.exposedPorts ?? []).flatMap(ListedPort.exposed).filter { port in
+            !published.contains { $0.containerPort == port.containerPort && $0.transport == port.transport }
+        }
+        return (published + exposed).sorted(by: <)
     }
+
+    /// "80/tcp, 0.0.0.0:8080->80/tcp, [::]:8080->80/tcp", as docker compose ps prints them.
+    var ports: String { PortList.text(listedPorts) }
 }
 
 /// docker's (go-units) HumanDuration: "Less than a second", "5 seconds", "About a minute", "3 hours", "2 weeks".

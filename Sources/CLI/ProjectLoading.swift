@@ -22,4 +22,17 @@ extension Invocation {
         if let name = unknown.first { throw UsageError(message: "no such service: \(name)", command: nil) }
         return project
     }
+
+    /// The loaded project, or nil when there is no compose file but `-p`/`COMPOSE_PROJECT_NAME` names one:
+    /// docker then acts on what the state root holds for that name.
+    func loadProjectIfPresent(services: [String] = []) throws -> Project? {
+        do {
+            return try loadProject(services: services)
+        } catch LoadError.noConfigurationFile where namedProject != nil {
+            return nil
+        }
+    }
+
+    /// The project name given on the command line or in the environment, if any.
+    var namedProject: String? { global.value("project-name") ?? environment["COMPOSE_PROJECT_NAME"] }
 }

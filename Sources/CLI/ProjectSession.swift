@@ -10,15 +10,26 @@ struct ProjectSession {
     let runtime: ProjectRuntime
     let lock: FileLock
 
-    init(_ invocation: Invocation, services: [String] = []) throws {
+    /// `byName`: with no compose file, `-p NAME` alone stands for a project with nothing declared (`down`).
+    init(_ invocation: Invocation, services: [String] = [], byName: Bool = false) throws {
         self.invocation = invocation
-        let project = try invocation.loadProject(services: services)
+        let project = try byName ? invocation.loadProjectIfPresent(services: services) ?? Self.undeclared(invocation)
+                                 : invocation.loadProject(services: services)
         self.project = project
         let root = invocation.stateRoot
         lock = try ProjectLock.acquire(project: project.name, root: root) {
             Console.err("waiting for another swcompose command on project \(project.name)\n")
         }
         runtime = ProjectRuntime(projectName: project.name, root: root)
+    }
+
+    /// Whether the project is known by name alone, not from a compose file.
+    var isUndeclared: Bool { project.configFiles.isEmpty }
+
+    private static func undeclared(_ invocation: Invocation) throws -> Project {
+        try Project(document: ComposeDocument(root: .mapping([("services", .mapping([]))]), projectName: invocation.namedProject!,
+                                              workingDirectory: invocation.workingDirectory, configFiles: [],
+                                              environment: invocation.environment))
     }
 
     /// Runs a plan with the progress view; prints the plan instead under `--dry-run`.

@@ -12,17 +12,8 @@ struct ProjectView {
 
     init(_ invocation: Invocation, services: [String] = []) throws {
         self.invocation = invocation
-        var loaded: Project?
-        do {
-            loaded = try invocation.loadProject(services: services)
-        } catch let error as UsageError {
-            throw error
-        } catch {
-            guard invocation.global.value("project-name") ?? invocation.environment["COMPOSE_PROJECT_NAME"] != nil else { throw error }
-        }
-        project = loaded
-        let name = loaded?.name ?? invocation.global.value("project-name") ?? invocation.environment["COMPOSE_PROJECT_NAME"]!
-        runtime = ProjectRuntime(projectName: name, root: invocation.stateRoot)
+        project = try invocation.loadProjectIfPresent(services: services)
+        runtime = ProjectRuntime(projectName: project?.name ?? invocation.namedProject!, root: invocation.stateRoot)
     }
 
     var store: ContainerStore { runtime.containers }

@@ -42,3 +42,15 @@ extension DesiredState {
             declaredServices: Set((project.services + project.disabledServices).map(\.name)))
     }
 }
+
+extension DesiredState {
+    /// What is left to tear down when only the project's name is known (`down -p NAME` without a compose
+    /// file): no services, so every container is an orphan, and the networks and volumes the project
+    /// created. External ones were never created by it, so they are never among them.
+    public init(leftoversOf observed: ObservedState, project: String) {
+        self.init(project: project,
+                  networks: observed.projectNetworks.sorted().map { DesiredNetwork(name: $0) },
+                  volumes: observed.projectVolumes.sorted().map { DesiredVolume(name: $0) },
+                  services: [])
+    }
+}

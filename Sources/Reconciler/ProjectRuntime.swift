@@ -39,14 +39,19 @@ public struct ProjectRuntime: Sendable {
     public func observe() -> ObservedState {
         containers.sweepIncomplete(project: projectName)
         let allocations = (try? NetworkManager(stateRoot: root)).flatMap { try? $0.existingNetworks() } ?? []
+        let group = NetworkNaming.linkGroup(project: projectName)
+        let volumes = VolumeStore(root: root)
+        let volumeNames = volumes.list()
         return ObservedState(
             networks: Set(allocations.map(\.name)),
-            volumes: Set(VolumeStore(root: root).list()),
+            volumes: Set(volumeNames),
             containers: projectContainers().map { container in
                 ObservedContainer(id: container.id, name: container.name, service: container.service,
                                   number: container.number, configHash: container.spec.labels[Labels.configHash] ?? "",
                                   status: Self.status(container.state.status), oneOff: container.oneOff)
-            })
+            },
+            projectNetworks: Set(allocations.filter { $0.group == group }.map(\.name)),
+            projectVolumes: Set(volumeNames.filter { volumes.project(of: $0) == projectName }))
     }
 
     static func status(_ status: ContainerState.Status) -> ObservedContainer.Status {

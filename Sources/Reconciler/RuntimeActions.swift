@@ -43,7 +43,7 @@ public struct RuntimeActions: PlanActions {
             try manager.deleteLinks(project: project.name)
             try manager.remove(network: name)
         case .createVolume(let name):
-            try VolumeStore(root: runtime.root).create(name)
+            try VolumeStore(root: runtime.root).create(name, project: runtime.projectName)
         case .removeVolume(let name):
             try VolumeStore(root: runtime.root).remove(name)
         case .createContainer(let service, let number, let name):

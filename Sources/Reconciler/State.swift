@@ -84,14 +84,22 @@ public struct DesiredService: Sendable, Equatable {
 
 /// What exists, gathered once per command from the state root and checked against the kernel.
 public struct ObservedState: Sendable, Equatable {
+    /// Every network and volume on the host, whoever made it.
     public var networks: Set<String>
     public var volumes: Set<String>
     public var containers: [ObservedContainer]
+    /// The networks and volumes this project created (its link group, its volume records): what `down`
+    /// removes when only the project's name is known.
+    public var projectNetworks: Set<String>
+    public var projectVolumes: Set<String>
 
-    public init(networks: Set<String> = [], volumes: Set<String> = [], containers: [ObservedContainer] = []) {
+    public init(networks: Set<String> = [], volumes: Set<String> = [], containers: [ObservedContainer] = [],
+                projectNetworks: Set<String> = [], projectVolumes: Set<String> = []) {
         self.networks = networks
         self.volumes = volumes
         self.containers = containers
+        self.projectNetworks = projectNetworks
+        self.projectVolumes = projectVolumes
     }
 }
 

@@ -57,6 +57,36 @@ import Testing
         }
     }
 
+    /// docker compose's PORTS column: exposed ports (`expose`) as "443/tcp", published ones as mappings,
+    /// in docker's order; `--format json` lists both as Publishers.
+    @Test func psListsExposedAndPublishedPorts() throws {
+        let port = Int.random(in: 20000..<30000)
+        let stack = try Stack("""
+        services:
+          web:
+            image: localhost/busybox:test
+            command: ["httpd", "-f", "-p", "80"]
+            expose: ["443", "53/udp", "8000-8001"]
+            ports: ["127.0.0.1:\(port):80"]
+        """, name: "ports")
+        defer {
+            stack.tearDown()
+            #expect(stack.leaks().isEmpty)
+        }
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        try #require(up.status == 0, "up: \(up.stderr)")
+        let ps = stack.run(["ps"])
+        // docker's order: a run of tcp ports broken at 8000 is printed first, open runs follow, mappings last.
+        #expect(ps.stdout.contains("  443/tcp, 53/udp, 8000-8001/tcp, 127.0.0.1:\(port)->80/tcp\n"), "\(ps.stdout)")
+        let json = stack.run(["ps", "--format", "json"]).stdout
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let publishers = (object?["Publishers"] as? [[String: Any]] ?? []).map { entry in
+            "\(entry["URL"] ?? "")|\(entry["PublishedPort"] ?? "")|\(entry["TargetPort"] ?? "")|\(entry["Protocol"] ?? "")"
+        }
+        #expect(publishers == ["|0|53|udp", "127.0.0.1|\(port)|80|tcp", "|0|443|tcp", "|0|8000|tcp", "|0|8001|tcp"])
+    }
+
     @Test func logsKeepStreamsApart() throws {
         try withStack { stack, _ in
             var logs = stack.run(["logs", "--no-log-prefix", "web"])

@@ -58,6 +58,14 @@ struct Stack {
         return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory, input: input)
     }
 
+    /// Runs with `-p NAME` and no compose file, as after the project's directory is gone (the runner's
+    /// working directory holds none).
+    @discardableResult
+    func runByName(_ arguments: [String]) -> Result {
+        let env = ["SWCOMPOSE_ROOT": root, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        return Stack.exec([Stack.binary, "-p", project] + arguments, environment: env, cwd: "/")
+    }
+
     func importBusybox() {
         let result = run(["image", "import", Stack.busyboxTar, "localhost/busybox:test"])
         precondition(result.status == 0, "image import: \(result.stderr)")

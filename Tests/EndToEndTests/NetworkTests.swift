@@ -280,6 +280,50 @@ import Testing
         #expect(stack.leaks().isEmpty, "\(stack.leaks())")
     }
 
+    /// docker's `down -p NAME` without a compose file: the project's containers, networks and (`-v`) the
+    /// volumes it created go, found from the state root; an external volume stays.
+    @Test func downByNameWithoutComposeFileRemovesWhatTheProjectMade() throws {
+        let stack = try Stack("", name: "byname")
+        defer { stack.tearDown() }
+        let compose = """
+        services:
+          web:
+            image: localhost/busybox:test
+            command: ["sh", "-c", "trap 'exit 0' TERM; sleep inf & wait"]
+            volumes: ["data:/data", "shared:/shared"]
+            networks: [front, back]
+          worker:
+            image: localhost/busybox:test
+            command: ["sh", "-c", "trap 'exit 0' TERM; sleep inf & wait"]
+        networks: {front: {}, back: {}}
+        volumes:
+          data: {}
+          shared: {external: true, name: \(stack.project)-shared}
+        """
+        try stack.write(compose, to: "compose.yaml")
+        let volumes = stack.root + "/lib/volumes"
+        try FileManager.default.createDirectory(atPath: "\(volumes)/\(stack.project)-shared/_data", withIntermediateDirectories: true)
+        stack.importBusybox()
+        let up = stack.run(["up", "-d"])
+        try #require(up.status == 0, "\(up.stderr)")
+        let links = projectLinks(stack)
+        #expect(links.count == 3 + 3, "three bridges and three veths: \(links)")
+        try FileManager.default.removeItem(atPath: stack.directory + "/compose.yaml")
+
+        let down = stack.runByName(["down", "-t", "1"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: stack.root + "/lib/containers")) ?? []).isEmpty)
+        #expect(links.filter(Self.linkExists).isEmpty, "\(links.filter(Self.linkExists))")
+        #expect(files(under: stack.root + "/lib/networks").filter { $0.hasSuffix(".json") }.isEmpty)
+        #expect(stack.leaks().isEmpty, "\(stack.leaks())")
+        #expect(FileManager.default.fileExists(atPath: "\(volumes)/\(stack.project)_data/_data"))
+
+        let downVolumes = stack.runByName(["down", "-v"])
+        #expect(downVolumes.status == 0, "\(downVolumes.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(volumes)/\(stack.project)_data"))
+        #expect(FileManager.default.fileExists(atPath: "\(volumes)/\(stack.project)-shared/_data"))
+    }
+
     /// Regular files below `directory`, relative to it.
     func files(under directory: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }

@@ -129,6 +129,26 @@ import Testing
         #expect(Planner.planDown(desired: desired, observed: upToDate, options: options).description
             .hasSuffix("[1 2 3] -> #5 volume shop_data, Remove, down -v\n"))
     }
+
+    @Test func downByNameRemovesEveryContainerAndOnlyWhatTheProjectCreated() {
+        var observed = upToDate
+        observed.networks = ["shop_default", "corp"]
+        observed.volumes = ["shop_data", "corp_data"]
+        observed.projectNetworks = ["shop_default"]
+        observed.projectVolumes = ["shop_data"]
+        var options = DownOptions()
+        options.removeOrphans = true
+        options.removeVolumes = true
+        let plan = Planner.planDown(desired: DesiredState(leftoversOf: observed, project: "shop"), observed: observed, options: options)
+        #expect(plan.description == """
+        [] -> #1 container shop-db-1, Remove, orphan
+        [] -> #2 container shop-app-1, Remove, orphan
+        [] -> #3 container shop-web-1, Remove, orphan
+        [1 2 3] -> #4 network shop_default, Remove, down
+        [1 2 3] -> #5 volume shop_data, Remove, down -v
+
+        """)
+    }
 }
 
 @Suite struct ExecutorTests {

@@ -12,12 +12,15 @@ enum DownCommand {
             .value("rmi", "TYPE", "Remove images used by services", choices: ["local", "all"]),
         ]
     ) { invocation in
-        let session = try ProjectSession(invocation)
+        let session = try ProjectSession(invocation, byName: true)
         var options = DownOptions()
         options.removeVolumes = invocation.options.flag("volumes")
         options.removeOrphans = invocation.options.flag("remove-orphans") || invocation.environment["COMPOSE_REMOVE_ORPHANS"] == "true"
-        let plan = Planner.planDown(desired: DesiredState(project: session.project), observed: session.runtime.observe(),
-                                    options: options)
+            || session.isUndeclared
+        let observed = session.runtime.observe()
+        let desired = session.isUndeclared ? DesiredState(leftoversOf: observed, project: session.project.name)
+                                           : DesiredState(project: session.project)
+        let plan = Planner.planDown(desired: desired, observed: observed, options: options)
         var actions = RuntimeActions.Options()
         actions.timeout = try invocation.timeout()
         try await session.execute(plan, heading: "Running", options: actions)

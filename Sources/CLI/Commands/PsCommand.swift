@@ -87,7 +87,7 @@ struct PsEntry: Encodable {
         Ports = description.ports
         ExitCode = container.state.exitCode ?? 0
         Labels = container.spec.labels
-        Publishers = description.bindings.map {
+        Publishers = description.listedPorts.map {
             Publisher(URL: $0.hostIP, TargetPort: $0.containerPort, PublishedPort: $0.hostPort, Protocol: $0.transport)
         }
     }
