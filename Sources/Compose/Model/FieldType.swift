@@ -53,6 +53,16 @@ indirect enum FieldType: Sendable {
         case .custom(let name, _): return name
         }
     }
+
+    /// Types whose scalars compose parses into something else (numbers, sizes, durations, policies,
+    /// short syntaxes): without interpolation such a scalar may still hold `${...}`, so compose's schema
+    /// lets any scalar through there.
+    var parsesScalars: Bool {
+        switch self {
+        case .int, .float, .bool, .duration, .bytes, .fileMode, .custom: return true
+        default: return false
+        }
+    }
 }
 
 /// One key of a compose object.
@@ -101,6 +111,8 @@ final class ObjectSchema: Sendable {
 struct NormalizeContext: Sendable {
     var workingDirectory: String
     var environment: [String: String]
+    /// False after `--no-interpolate`: scalars are checked for shape only (see `FieldType.parsesScalars`).
+    var interpolated = true
 
     /// Resolves a host path: `~` from HOME, relative paths against the working directory, `.`/`..` folded.
     func absolutePath(_ path: String) -> String {
