@@ -21,8 +21,10 @@ enum ConfigCommand {
         let format: ConfigRenderer.Format = options.value("format") == "json" ? .json : .yaml
         if options.flag("no-interpolate"), !listing.contains(where: { options.flag($0) }), options.value("hash") == nil {
             // docker compose prints the whole model here: service names do not narrow it.
-            let (document, warnings) = try ProjectLoader.loadWithWarnings(invocation.loadOptions(interpolate: false, resolveEnvironment: false))
-            for warning in warnings { Console.err("WARN \(warning)\n") }
+            if !invocation.arguments.isEmpty {
+                Console.err("WARN service filtering is not applied when --no-interpolate is set, the full model will be rendered\n")
+            }
+            let document = try ProjectLoader.load(invocation.loadOptions(interpolate: false))
             let text = try ConfigRenderer.renderUninterpolated(document, format: format)
             return try write(text, options)
         }

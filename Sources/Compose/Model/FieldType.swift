@@ -30,8 +30,10 @@ indirect enum FieldType: Sendable {
     case expandingList(name: String, convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> [Node])
     /// Anything at all, kept as written (extensions).
     case any
-    /// Not a plain shape: a function checks and converts it.
-    case custom(name: String, convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> Node)
+    /// Not a plain shape: a function checks and converts it. `checksUninterpolated`: compose's schema
+    /// refuses scalars other than the ones the function accepts even before interpolation (shapes, enums).
+    case custom(name: String, checksUninterpolated: Bool = false,
+                convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> Node)
 
     /// What the type accepts, for error messages.
     var expectation: String {
@@ -50,7 +52,7 @@ indirect enum FieldType: Sendable {
         case .stringMap, .environment: return "a mapping or a sequence of KEY=value strings"
         case .object, .mapOf: return "a mapping"
         case .any: return "any value"
-        case .custom(let name, _): return name
+        case .custom(let name, _, _): return name
         }
     }
 
@@ -59,7 +61,8 @@ indirect enum FieldType: Sendable {
     /// lets any scalar through there.
     var parsesScalars: Bool {
         switch self {
-        case .int, .float, .bool, .duration, .bytes, .fileMode, .custom: return true
+        case .int, .float, .bool, .duration, .bytes, .fileMode: return true
+        case .custom(_, let checksUninterpolated, _): return !checksUninterpolated
         default: return false
         }
     }

@@ -79,7 +79,7 @@ enum Normalizer {
                 items += try convert(item, "\(path)[\(index)]", context)
             }
             return .list(items, at: node.mark)
-        case .custom(_, let convert):
+        case .custom(_, _, let convert):
             return try convert(node, path, context)
         }
     }

@@ -58,17 +58,17 @@ public enum UninterpolatedModel {
     private static func service(_ node: Node, _ context: NormalizeContext, _ usesDefaultNetwork: inout Bool) -> Node {
         guard node.pairs != nil else { return node }
         var service = Table(node)
-        service.update("build", build(_:_:), context)
+        service.update("build") { build($0, context) }
         service.update("depends_on") { dependsOn($0) }
         service.update("env_file") { files in
             each(listed(files)) { entry in
                 var file = Table(entry.scalar != nil ? .map([("path", entry)], at: entry.mark) : entry)
                 file.setDefault("required", .boolean(true, at: entry.mark))
-                file.update("path") { path in path.scalar.map { .text(context.absolutePath($0), at: path.mark) } ?? path }
+                file.update("path") { path in absolute(path, context) }
                 return file.node
             }
         }
-        service.update("label_file") { files in each(listed(files)) { file in file.scalar.map { .text(context.absolutePath($0), at: file.mark) } ?? file } }
+        service.update("label_file") { files in each(listed(files)) { absolute($0, context) } }
         service.update("gpus") { gpus in
             gpus.scalar != nil ? .list([.map([("count", .text("all", at: gpus.mark))], at: gpus.mark)], at: gpus.mark) : each(gpus, deviceRequest)
         }
@@ -101,7 +101,7 @@ public enum UninterpolatedModel {
                     var entry = Table(trigger)
                     entry.update("include") { listed($0) }
                     entry.update("ignore") { listed($0) }
-                    entry.update("path") { path in path.scalar.map { .text(context.absolutePath($0), at: path.mark) } ?? path }
+                    entry.update("path") { path in absolute(path, context) }
                     return entry.node
                 }
             }
@@ -146,7 +146,7 @@ public enum UninterpolatedModel {
                 }, at: ssh.mark)
             } ?? ssh
             return .map(mapping.keyedPairs.map { (key, _, value) in
-                (key, value.isNull ? value : value.scalar.map { .text(context.absolutePath($0), at: value.mark) } ?? value)
+                (key, absolute(value, context))
             }, at: ssh.mark)
         }
         build.update("secrets") { secrets in each(secrets, fileMount) }
@@ -174,26 +174,14 @@ public enum UninterpolatedModel {
         return .map(pairs, at: mark)
     }
 
-    /// Links, `service:` namespaces and `volumes_from` make dependencies unless `depends_on` names them.
+    /// Links, `service:` namespaces and `volumes_from` make dependencies unless `depends_on` names them;
+    /// the model spells out `restart: false` too.
     private static func addImplicitDependencies(_ service: inout Table) {
-        var implied: [(String, Bool, Mark)] = []
-        for link in service["links"]?.sequence ?? [] {
-            guard let text = link.scalar else { continue }
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            implied.append((parts.count == 2 ? String(parts[0]) : text, true, link.mark))
-        }
-        for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
-            guard let node = service[key], let text = node.scalar, text.hasPrefix("service:") else { continue }
-            implied.append((String(text.dropFirst("service:".count)), true, node.mark))
-        }
-        for item in service["volumes_from"]?.sequence ?? [] {
-            guard let text = item.scalar, !text.hasPrefix("container:") else { continue }
-            implied.append((String(text.split(separator: ":", omittingEmptySubsequences: false)[0]), false, item.mark))
-        }
-        guard !implied.isEmpty else { return }
-        var dependencies = Table(service["depends_on"] ?? .map([], at: implied[0].2))
-        for (name, restart, mark) in implied where dependencies[name] == nil {
-            dependencies[name] = started(at: mark, restart: restart)
+        let implied = ImplicitDependencies.implied { service[$0] }
+        guard let first = implied.first else { return }
+        var dependencies = Table(service["depends_on"] ?? .map([], at: first.mark))
+        for entry in implied where dependencies[entry.name] == nil {
+            dependencies[entry.name] = started(at: entry.mark, restart: entry.restart)
         }
         service["depends_on"] = dependencies.node
     }
@@ -232,14 +220,7 @@ public enum UninterpolatedModel {
             guard let text = item.scalar, !item.isNull, let bindings = PortSyntax.parse(text) else {
                 return each(node) { $0.pairs != nil ? portDefaults($0) : $0 }
             }
-            expanded += bindings.map { binding in
-                var pairs: [(String, Node)] = [("mode", .text("ingress", at: item.mark))]
-                if !binding.hostIP.isEmpty { pairs.append(("host_ip", .text(binding.hostIP, at: item.mark))) }
-                pairs.append(("target", .integer(binding.target, at: item.mark)))
-                if !binding.published.isEmpty { pairs.append(("published", .text(binding.published, at: item.mark))) }
-                pairs.append(("protocol", .text(binding.proto, at: item.mark)))
-                return .map(pairs, at: item.mark)
-            }
+            expanded += bindings.map { $0.node(at: item.mark) }
         }
         return .list(expanded, at: node.mark)
     }
@@ -266,7 +247,7 @@ public enum UninterpolatedModel {
             }
         }
         if mount["type"]?.scalar == "bind" {
-            mount.update("source") { source in source.scalar.map { .text(context.absolutePath($0), at: source.mark) } ?? source }
+            mount.update("source") { source in absolute(source, context) }
         }
         mount.update("target") { target in target.scalar.map { .text(PathText.clean($0), at: target.mark) } ?? target }
         return mount.node
@@ -285,7 +266,7 @@ public enum UninterpolatedModel {
         guard let text = node.scalar, !node.isNull else { return node }
         let remote = text.contains("://") || text.hasPrefix("service:")
             || ["https://", "http://", "git://", "ssh://", "github.com/", "git@"].contains(where: text.hasPrefix)
-        return remote ? node : .text(context.absolutePath(text), at: node.mark)
+        return remote ? node : absolute(node, context)
     }
 
     // MARK: - Top-level resources
@@ -304,18 +285,24 @@ public enum UninterpolatedModel {
             resource["name"] = .text(external ? key : "\(project)_\(key)", at: node.mark)
         }
         if section == "secrets" || section == "configs" {
-            resource.update("file") { file in file.scalar.map { .text(context.absolutePath($0), at: file.mark) } ?? file }
+            resource.update("file") { file in absolute(file, context) }
         }
         if section == "volumes", resource["driver"]?.scalar == "local", let options = resource["driver_opts"],
            options["o"]?.scalar == "bind", let device = options["device"]?.scalar {
             var table = Table(options)
-            table["device"] = .text(context.absolutePath(device), at: options.mark)
+            table["device"] = absolute(.text(device, at: options.mark), context)
             resource["driver_opts"] = table.node
         }
         return resource.node
     }
 
     // MARK: - Helpers
+
+    /// A host path resolved against the project directory (`~` from HOME); null and non-scalars stay.
+    private static func absolute(_ node: Node, _ context: NormalizeContext) -> Node {
+        guard let text = node.scalar, !node.isNull else { return node }
+        return .text(context.absolutePath(text), at: node.mark)
+    }
 
     /// A scalar becomes a one-item list.
     private static func listed(_ node: Node) -> Node {
@@ -381,7 +368,4 @@ private struct Table {
         if let value = self[key] { self[key] = transform(value) }
     }
 
-    mutating func update(_ key: String, _ transform: (Node, NormalizeContext) -> Node, _ context: NormalizeContext) {
-        if let value = self[key] { self[key] = transform(value, context) }
-    }
 }
