@@ -146,7 +146,7 @@ public enum UninterpolatedModel {
                 }, at: ssh.mark)
             } ?? ssh
             return .map(mapping.keyedPairs.map { (key, _, value) in
-                (key, absolute(value, context))
+                (key, absolute(value, context, keepsWindows: true))
             }, at: ssh.mark)
         }
         build.update("secrets") { secrets in each(secrets, fileMount) }
@@ -247,7 +247,7 @@ public enum UninterpolatedModel {
             }
         }
         if mount["type"]?.scalar == "bind" {
-            mount.update("source") { source in absolute(source, context) }
+            mount.update("source") { source in absolute(source, context, keepsWindows: true) }
         }
         mount.update("target") { target in target.scalar.map { .text(PathText.clean($0), at: target.mark) } ?? target }
         return mount.node
@@ -285,12 +285,12 @@ public enum UninterpolatedModel {
             resource["name"] = .text(external ? key : "\(project)_\(key)", at: node.mark)
         }
         if section == "secrets" || section == "configs" {
-            resource.update("file") { file in absolute(file, context) }
+            resource.update("file") { file in absolute(file, context, keepsWindows: true) }
         }
         if section == "volumes", resource["driver"]?.scalar == "local", let options = resource["driver_opts"],
            options["o"]?.scalar == "bind", let device = options["device"]?.scalar {
             var table = Table(options)
-            table["device"] = absolute(.text(device, at: options.mark), context)
+            table["device"] = absolute(.text(device, at: options.mark), context, keepsWindows: true)
             resource["driver_opts"] = table.node
         }
         return resource.node
@@ -299,9 +299,19 @@ public enum UninterpolatedModel {
     // MARK: - Helpers
 
     /// A host path resolved against the project directory (`~` from HOME); null and non-scalars stay.
-    private static func absolute(_ node: Node, _ context: NormalizeContext) -> Node {
+    /// Where compose-go reads the path for the engine's platform (`keepsWindows`), `C:\x` and `\\host`
+    /// are absolute too.
+    private static func absolute(_ node: Node, _ context: NormalizeContext, keepsWindows: Bool = false) -> Node {
         guard let text = node.scalar, !node.isNull else { return node }
+        if keepsWindows, isWindowsAbsolute(text) { return node }
         return .text(context.absolutePath(text), at: node.mark)
+    }
+
+    private static func isWindowsAbsolute(_ path: String) -> Bool {
+        let characters = Array(path.prefix(3))
+        func separator(_ index: Int) -> Bool { index < characters.count && (characters[index] == "\\" || characters[index] == "/") }
+        if separator(0) && separator(1) { return true }
+        return characters.count == 3 && characters[1] == ":" && separator(2)
     }
 
     /// A scalar becomes a one-item list.
