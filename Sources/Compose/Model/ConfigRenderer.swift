@@ -22,7 +22,7 @@ public enum ConfigRenderer {
         let model = try UninterpolatedModel.tree(document)
         return switch format {
         case .yaml: YAMLEmitter.emit(model)
-        case .json: JSONWriter.write(model, indented: true)
+        case .json: JSONWriter.write(UninterpolatedModel.forJSON(model), indented: true)
         }
     }
 

@@ -36,6 +36,25 @@ public enum UninterpolatedModel {
         return goNumbers(Normalizer.typed(top.node))
     }
 
+    /// The model for JSON: compose-go rebuilds `environment` and `build.args` lists into Go nil slices,
+    /// which YAML prints as `[]` and JSON as `null` when nothing is left in them.
+    static func forJSON(_ model: Node) -> Node {
+        guard let services = model["services"], services.pairs != nil else { return model }
+        func nilIfEmpty(_ node: Node) -> Node { node.sequence?.isEmpty == true ? .literal("null", at: node.mark) : node }
+        var top = Table(model)
+        top["services"] = .map(services.keyedPairs.map { (name, _, value) in
+            var service = Table(value)
+            service.update("environment", nilIfEmpty)
+            service.update("build") { build in
+                var table = Table(build)
+                table.update("args", nilIfEmpty)
+                return table.node
+            }
+            return (name, service.node)
+        }, at: services.mark)
+        return top.node
+    }
+
     /// Plain numbers as Go decodes and prints them: `0440` is octal (288), `0x1F` is 31, `1.50` is 1.5.
     private static func goNumbers(_ node: Node) -> Node {
         switch node.kind {
