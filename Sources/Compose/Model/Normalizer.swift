@@ -72,6 +72,7 @@ enum Normalizer {
         case .expandingList(_, let convert):
             var items: [Node] = []
             for (index, item) in try list(node, type, path).enumerated() {
+                // A short port may still hold `${...}`: only its shape is checked then.
                 if !context.interpolated, item.scalar != nil, !item.isNull {
                     items.append(typed(item))
                     continue
