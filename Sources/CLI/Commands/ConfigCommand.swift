@@ -18,6 +18,16 @@ enum ConfigCommand {
         ]
     ) { invocation in
         let options = invocation.options
+        let format: ConfigRenderer.Format = options.value("format") == "json" ? .json : .yaml
+        if options.flag("no-interpolate"), !listing.contains(where: { options.flag($0) }), options.value("hash") == nil {
+            // docker compose prints the whole model here: service names do not narrow it.
+            if !invocation.arguments.isEmpty {
+                Console.err("WARN service filtering is not applied when --no-interpolate is set, the full model will be rendered\n")
+            }
+            let document = try ProjectLoader.load(invocation.loadOptions(interpolate: false))
+            let text = try ConfigRenderer.renderUninterpolated(document, format: format)
+            return try write(text, options)
+        }
         // docker compose hashes the model before env_file is folded into environment.
         let hashing = options.value("hash") != nil
         let project = try invocation.loadProject(services: hashing ? [] : invocation.arguments,
@@ -39,8 +49,16 @@ enum ConfigCommand {
         } else if let hash = options.value("hash") {
             text = lines(ConfigRenderer.hashes(project, services: hash.split(separator: ",").map(String.init)))
         } else {
-            text = ConfigRenderer.render(project, format: options.value("format") == "json" ? .json : .yaml)
+            text = ConfigRenderer.render(project, format: format)
         }
+        return try write(text, options)
+    }
+
+    /// The flags that print one name per line instead of the model.
+    static let listing = ["services", "volumes", "networks", "profiles", "images"]
+
+    static func write(_ text: String, _ options: ParsedOptions) throws -> Int32 {
+        if options.flag("quiet") { return 0 }
         if let output = options.value("output") {
             try FileSystem.writeAtomically(output, text)
         } else {

@@ -28,6 +28,19 @@ enum ListForms {
         return Node(.mapping(pairs), mark: node.mark)
     }
 
+    /// `KEY=value` items as compose-go merges them: a list as written, a mapping as `KEY=value` (`KEY` for
+    /// null) sorted. nil when a mapping value is not a scalar.
+    static func keyValueSequence(_ node: Node) -> [Node]? {
+        guard let pairs = node.pairs else { return sequence(node) }
+        var items: [Node] = []
+        for pair in pairs {
+            guard let value = pair.value.scalar, let key = pair.key.scalar else { return nil }
+            let text = pair.value.isNull ? key : "\(key)=\(value)"
+            items.append(Node(.scalar(text, .doubleQuoted), mark: pair.value.isNull ? pair.key.mark : pair.value.mark))
+        }
+        return items.sorted { ($0.scalar ?? "") < ($1.scalar ?? "") }
+    }
+
     /// A string as a one-item list; null as an empty list.
     static func sequence(_ node: Node) -> [Node] {
         if let items = node.sequence { return items }

@@ -45,7 +45,17 @@ enum NodeMerger {
         case .replace:
             return ResetTags.strip(other)
         case .keyValueMapping:
-            return try mergeMappings(ListForms.keyValueMapping(base), ListForms.keyValueMapping(other), at: path)
+            // compose-go appends both sides as `K=v` lists (a mapping sorted by key); `SequenceUnicity` then
+            // keeps a key's later value at its earlier place. The list form is what `config --no-interpolate`
+            // prints; a value that is not a scalar stays a mapping for the model to report.
+            let removed = Set((other.pairs ?? []).filter { $0.value.tag == resetTag }.compactMap(\.key.scalar))
+            var kept = other
+            if case .mapping(let pairs) = other.kind { kept.kind = .mapping(pairs.filter { $0.value.tag != resetTag }) }
+            guard let first = ListForms.keyValueSequence(base), let second = ListForms.keyValueSequence(kept) else {
+                return try mergeMappings(ListForms.keyValueMapping(base), ListForms.keyValueMapping(other), at: path)
+            }
+            let survivors = first.filter { item in EntryIdentity.keyBeforeEquals.key(of: item).map { !removed.contains($0) } ?? true }
+            return Node(.sequence(survivors + second.map(ResetTags.strip)), mark: base.mark)
         case .appendSequence:
             let items = ListForms.sequence(base) + ListForms.sequence(other).map(ResetTags.strip)
             return Node(.sequence(items), mark: base.mark)

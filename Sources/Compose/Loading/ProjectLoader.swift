@@ -38,8 +38,12 @@ public enum ProjectLoader {
         let scope = ProjectScope(directory: projectDirectory, environment: environment, interpolate: options.interpolate)
         var assembler = DocumentAssembler(stdin: options.stdinData)
         var root = try assembler.assemble(sources, scope: scope, includeChain: [])
-        root = try ServiceEnvironment(projectDirectory: projectDirectory, environment: environment,
-                                      readsEnvFiles: options.resolveEnvironment).resolve(root)
+        // Without interpolation compose prints its model as written: env files stay listed, and
+        // `environment` keeps its form and its bare names.
+        if options.interpolate {
+            root = try ServiceEnvironment(projectDirectory: projectDirectory, environment: environment,
+                                          readsEnvFiles: options.resolveEnvironment).resolve(root)
+        }
         root = root.settingValue(Node(.scalar(projectName, .plain), mark: root["name"]?.mark ?? root.mark), for: "name")
 
         let document = ComposeDocument(root: root, projectName: projectName, workingDirectory: projectDirectory,

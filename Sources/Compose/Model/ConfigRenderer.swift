@@ -16,6 +16,16 @@ public enum ConfigRenderer {
         return text.split(separator: "$", omittingEmptySubsequences: false).joined(separator: "$$")
     }
 
+    /// `config --no-interpolate`: the model as written (see `UninterpolatedModel`); `$` stays as is and,
+    /// like Go's `json.MarshalIndent`, the JSON ends without a newline.
+    public static func renderUninterpolated(_ document: ComposeDocument, format: Format = .yaml) throws(ComposeError) -> String {
+        let model = try UninterpolatedModel.tree(document)
+        return switch format {
+        case .yaml: YAMLEmitter.emit(model)
+        case .json: JSONWriter.write(UninterpolatedModel.forJSON(model), indented: true)
+        }
+    }
+
     /// `--services`: enabled services, sorted.
     public static func serviceNames(_ project: Project) -> [String] { project.services.map(\.name) }
     /// `--volumes`: top-level volume keys, sorted.

@@ -30,8 +30,10 @@ indirect enum FieldType: Sendable {
     case expandingList(name: String, convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> [Node])
     /// Anything at all, kept as written (extensions).
     case any
-    /// Not a plain shape: a function checks and converts it.
-    case custom(name: String, convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> Node)
+    /// Not a plain shape: a function checks and converts it. `checksUninterpolated`: compose's schema
+    /// refuses scalars other than the ones the function accepts even before interpolation (shapes, enums).
+    case custom(name: String, checksUninterpolated: Bool = false,
+                convert: @Sendable (Node, String, NormalizeContext) throws(ComposeError) -> Node)
 
     /// What the type accepts, for error messages.
     var expectation: String {
@@ -50,7 +52,18 @@ indirect enum FieldType: Sendable {
         case .stringMap, .environment: return "a mapping or a sequence of KEY=value strings"
         case .object, .mapOf: return "a mapping"
         case .any: return "any value"
-        case .custom(let name, _): return name
+        case .custom(let name, _, _): return name
+        }
+    }
+
+    /// Types whose scalars compose parses into something else (numbers, sizes, durations, policies,
+    /// short syntaxes): without interpolation such a scalar may still hold `${...}`, so compose's schema
+    /// lets any scalar through there.
+    var parsesScalars: Bool {
+        switch self {
+        case .int, .float, .bool, .duration, .bytes, .fileMode: return true
+        case .custom(_, let checksUninterpolated, _): return !checksUninterpolated
+        default: return false
         }
     }
 }
@@ -101,6 +114,8 @@ final class ObjectSchema: Sendable {
 struct NormalizeContext: Sendable {
     var workingDirectory: String
     var environment: [String: String]
+    /// False after `--no-interpolate`: scalars are checked for shape only (see `FieldType.parsesScalars`).
+    var interpolated = true
 
     /// Resolves a host path: `~` from HOME, relative paths against the working directory, `.`/`..` folded.
     func absolutePath(_ path: String) -> String {

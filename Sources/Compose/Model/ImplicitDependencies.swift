@@ -6,20 +6,7 @@ import YAML
 enum ImplicitDependencies {
     static func add(_ pairs: inout [(String, Node)], _ source: Node, _ path: String, _ context: NormalizeContext) throws(ComposeError) {
         func value(_ key: String) -> Node? { pairs.first { $0.0 == key }?.1 }
-        var implied: [(name: String, restart: Bool, mark: Mark)] = []
-        for link in value("links")?.sequence ?? [] {
-            guard let text = link.scalar else { continue }
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            implied.append((parts.count == 2 ? String(parts[0]) : text, true, link.mark))
-        }
-        for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
-            guard let node = value(key), let text = node.scalar, text.hasPrefix("service:") else { continue }
-            implied.append((String(text.dropFirst("service:".count)), true, node.mark))
-        }
-        for item in value("volumes_from")?.sequence ?? [] {
-            guard let text = item.scalar, !text.hasPrefix("container:") else { continue }
-            implied.append((String(text.split(separator: ":", omittingEmptySubsequences: false)[0]), false, item.mark))
-        }
+        let implied = implied(by: value)
         guard !implied.isEmpty else { return }
 
         let written = value("depends_on")
@@ -40,5 +27,25 @@ enum ImplicitDependencies {
             let at = pairs.firstIndex { (order.firstIndex(of: $0.0) ?? Int.max) > rank } ?? pairs.endIndex
             pairs.insert(("depends_on", node), at: at)
         }
+    }
+
+    /// The services a service's `links`, `service:` namespaces and `volumes_from` name, with whether a
+    /// restart of that service restarts this one; `value` reads the service's keys.
+    static func implied(by value: (String) -> Node?) -> [(name: String, restart: Bool, mark: Mark)] {
+        var implied: [(name: String, restart: Bool, mark: Mark)] = []
+        for link in value("links")?.sequence ?? [] {
+            guard let text = link.scalar else { continue }
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            implied.append((parts.count == 2 ? String(parts[0]) : text, true, link.mark))
+        }
+        for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
+            guard let node = value(key), let text = node.scalar, text.hasPrefix("service:") else { continue }
+            implied.append((String(text.dropFirst("service:".count)), true, node.mark))
+        }
+        for item in value("volumes_from")?.sequence ?? [] {
+            guard let text = item.scalar, !text.hasPrefix("container:") else { continue }
+            implied.append((String(text.split(separator: ":", omittingEmptySubsequences: false)[0]), false, item.mark))
+        }
+        return implied
     }
 }

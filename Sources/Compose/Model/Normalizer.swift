@@ -3,6 +3,7 @@ import YAML
 /// Checks a node against a `FieldType` and returns its long, normalised form.
 enum Normalizer {
     static func value(_ node: Node, _ type: FieldType, _ path: String, _ context: NormalizeContext) throws(ComposeError) -> Node {
+        if !context.interpolated, type.parsesScalars, node.scalar != nil, !node.isNull { return typed(node) }
         switch type {
         case .any:
             return typed(node)
@@ -71,10 +72,15 @@ enum Normalizer {
         case .expandingList(_, let convert):
             var items: [Node] = []
             for (index, item) in try list(node, type, path).enumerated() {
+                // A short port may still hold `${...}`: only its shape is checked then.
+                if !context.interpolated, item.scalar != nil, !item.isNull {
+                    items.append(typed(item))
+                    continue
+                }
                 items += try convert(item, "\(path)[\(index)]", context)
             }
             return .list(items, at: node.mark)
-        case .custom(_, let convert):
+        case .custom(_, _, let convert):
             return try convert(node, path, context)
         }
     }

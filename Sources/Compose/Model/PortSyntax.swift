@@ -24,17 +24,25 @@ enum PortSyntax {
         guard let bindings = parse(text) else {
             throw ComposeError(node, path, "invalid port \"\(text)\": \(usage)")
         }
-        return bindings.map { binding in
-            var pairs: [(String, Node)] = [("mode", .text("ingress", at: node.mark))]
-            if !binding.hostIP.isEmpty { pairs.append(("host_ip", .text(binding.hostIP, at: node.mark))) }
-            pairs.append(("target", .integer(binding.target, at: node.mark)))
-            if !binding.published.isEmpty { pairs.append(("published", .text(binding.published, at: node.mark))) }
-            pairs.append(("protocol", .text(binding.proto, at: node.mark)))
-            return .map(pairs, at: node.mark)
-        }
+        return bindings.map { $0.node(at: node.mark) }
     }
 
-    struct Binding: Equatable { var hostIP: String; var published: String; var target: Int; var proto: String }
+    struct Binding: Equatable {
+        var hostIP: String
+        var published: String
+        var target: Int
+        var proto: String
+
+        /// The long form compose prints for one binding.
+        func node(at mark: Mark) -> Node {
+            var pairs: [(String, Node)] = [("mode", .text("ingress", at: mark))]
+            if !hostIP.isEmpty { pairs.append(("host_ip", .text(hostIP, at: mark))) }
+            pairs.append(("target", .integer(target, at: mark)))
+            if !published.isEmpty { pairs.append(("published", .text(published, at: mark))) }
+            pairs.append(("protocol", .text(proto, at: mark)))
+            return .map(pairs, at: mark)
+        }
+    }
 
     static func parse(_ spec: String) -> [Binding]? {
         var rest = Substring(spec)

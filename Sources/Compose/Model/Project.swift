@@ -31,7 +31,8 @@ public struct Project: Sendable, Equatable {
         workingDirectory = document.workingDirectory
         configFiles = document.configFiles
         interpolated = document.interpolated
-        let context = NormalizeContext(workingDirectory: document.workingDirectory, environment: document.environment)
+        let context = NormalizeContext(workingDirectory: document.workingDirectory, environment: document.environment,
+                                       interpolated: document.interpolated)
         guard let servicesNode = root["services"], !servicesNode.isNull else {
             throw ComposeError(root, "", "no service is defined: a compose file needs a services mapping")
         }

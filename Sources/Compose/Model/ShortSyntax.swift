@@ -94,10 +94,13 @@ enum ShortSyntax {
         return .map(result.sorted { $0.0 < $1.0 }, at: node.mark)
     }
 
-    /// `nofile: 1024` stays an integer; `{soft, hard}` keeps both.
+    /// `nofile: 1024` stays an integer, even before interpolation (compose-go refuses other scalars there);
+    /// `{soft, hard}` keeps both.
     static func ulimit(_ node: Node, _ path: String, _ context: NormalizeContext) throws(ComposeError) -> Node {
         if node.pairs == nil {
-            return try Normalizer.value(node, .int, path, context)
+            var checked = context
+            checked.interpolated = true
+            return try Normalizer.value(node, .int, path, checked)
         }
         let limit = try Normalizer.object(node, ComposeSchema.ulimit, path, context)
         guard limit["soft"] != nil, limit["hard"] != nil else {

@@ -72,3 +72,56 @@ enum VolumeSyntax {
         return mount
     }
 }
+
+extension VolumeSyntax {
+    /// compose-go's own short-volume parser, as its model keeps it before interpolation: colons inside
+    /// `${...}` do not split, unknown options are ignored, a `C:` drive stays whole. nil when compose
+    /// would refuse the text (an empty section, too many colons); the model then keeps it as written.
+    static func parseLenient(_ text: String, at mark: Mark) -> Node? {
+        if text.isEmpty { return nil }
+        if text.count <= 2 { return .map([("target", .text(text, at: mark)), ("type", .text("volume", at: mark))], at: mark) }
+        var fields: [String] = []
+        var buffer = ""
+        var depth = 0
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            if character == "$", index + 1 < characters.count, characters[index + 1] == "{" {
+                depth += 1
+            } else if character == "}", depth > 0 {
+                depth -= 1
+            } else if character == ":", depth == 0, !(buffer.count == 1 && buffer.first!.isLetter) {
+                guard !buffer.isEmpty, fields.count < 2 else { return nil }
+                fields.append(buffer)
+                buffer = ""
+                continue
+            }
+            buffer.append(character)
+        }
+        guard !buffer.isEmpty else { return nil }
+        fields.append(buffer)
+
+        let source = fields.count > 1 ? fields[0] : ""
+        let target = fields.count > 1 ? fields[1] : fields[0]
+        var readOnly = false, noCopy = false
+        var bind: [(String, Node)] = []
+        for option in fields.count == 3 ? fields[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [] {
+            switch option {
+            case "ro": readOnly = true
+            case "rw": readOnly = false
+            case "nocopy": noCopy = true
+            case "z", "Z": bind.append(("selinux", .text(option, at: mark)))
+            case _ where propagations.contains(option): bind.append(("propagation", .text(option, at: mark)))
+            default: break
+            }
+        }
+        let isPath = source.hasPrefix(".") || source.hasPrefix("/") || source.hasPrefix("~") || source.hasPrefix("\\\\")
+            || (source.count >= 2 && Array(source)[0].isLetter && Array(source)[1] == ":")
+        var pairs: [(String, Node)] = [("type", .text(isPath ? "bind" : "volume", at: mark)), ("target", .text(target, at: mark))]
+        if !source.isEmpty { pairs.append(("source", .text(source, at: mark))) }
+        if readOnly { pairs.append(("read_only", .boolean(true, at: mark))) }
+        if isPath { bind.append(("create_host_path", .boolean(true, at: mark))) }
+        if !bind.isEmpty { pairs.append(("bind", .map(bind, at: mark))) }
+        if noCopy || !isPath { pairs.append(("volume", .map(noCopy ? [("nocopy", .boolean(true, at: mark))] : [], at: mark))) }
+        return .map(pairs, at: mark)
+    }
+}

@@ -18,7 +18,7 @@ import YAML
         #expect(web.at("depends_on")?.keys == ["db", "cache"])
         #expect(web.text("depends_on.db.condition") == "service_healthy")
         #expect(web.text("depends_on.cache.condition") == "service_started")
-        #expect(web.text("labels.tier") == "front-dev" && web.text("labels.dev") == "true")
+        #expect(web.at("labels")?.texts == ["tier=front-dev", "dev=true"])
         let environment = try #require(web.at("environment"))
         #expect(environment.text("API_URL") == "http://api:80801")
         #expect(environment.text("APP_MODE") == "production")

@@ -27,7 +27,7 @@ struct PipelineFixture {
     /// `gen.sh` copies a case here before asking for hashes: they cover absolute paths.
     var hashDirectory: String { "/tmp/swcompose-pipeline/\(name)" }
 
-    /// The `args` file read as the CLI would: global options, then service names.
+    /// The `args` file read as the CLI would: global options, `--no-interpolate`, then service names.
     func options(in directory: String, resolveEnvironment: Bool = true) -> LoadOptions {
         var options = LoadOptions(workingDirectory: directory, environment: Self.environment)
         options.resolveEnvironment = resolveEnvironment
@@ -39,6 +39,7 @@ struct PipelineFixture {
             case "--profile": options.profiles.append(words.popFirst() ?? "")
             case "--env-file": options.envFiles.append(words.popFirst() ?? "")
             case "--project-directory": options.projectDirectory = words.popFirst()
+            case "--no-interpolate": options.interpolate = false
             default: options.requestedServices.append(word)
             }
         }

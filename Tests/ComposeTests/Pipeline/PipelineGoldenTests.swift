@@ -20,6 +20,23 @@ import Testing
         #expect(rendered == expected, "\(firstDifference(rendered, expected))")
     }
 
+    /// `config --no-interpolate`: docker compose prints its model, values still holding `${...}`.
+    static let uninterpolatedCases = ["uninterpolated", "uninterpolated-resources"]
+
+    @Test(arguments: uninterpolatedCases) func uninterpolatedYAMLMatchesDockerCompose(_ name: String) throws {
+        let fixture = PipelineFixture(name: name)
+        let rendered = try ConfigRenderer.renderUninterpolated(try ProjectLoader.load(fixture.options(in: fixture.directory)))
+        let expected = try fixture.expected("expected.yaml")
+        #expect(rendered == expected, "\(firstDifference(rendered, expected))")
+    }
+
+    @Test(arguments: uninterpolatedCases) func uninterpolatedJSONMatchesDockerCompose(_ name: String) throws {
+        let fixture = PipelineFixture(name: name)
+        let rendered = try ConfigRenderer.renderUninterpolated(try ProjectLoader.load(fixture.options(in: fixture.directory)), format: .json)
+        let expected = try fixture.expected("expected.json")
+        #expect(rendered == expected, "\(firstDifference(rendered, expected))")
+    }
+
     /// `config --hash '*'`: every enabled service (names on the command line do not narrow it), loaded
     /// without environment resolution, from the same fixed directory `gen.sh` used.
     @Test(arguments: cases) func configHashMatchesDockerCompose(_ name: String) throws {
