@@ -3,6 +3,8 @@ import CLinux
 /// Device numbers and the errno of the last failed call, for modules that must not reach into CLinux.
 public enum Device {
     public static func number(major: UInt32, minor: UInt32) -> dev_t { clinux_makedev(major, minor) }
+    public static func major(_ number: dev_t) -> UInt32 { clinux_major(number) }
+    public static func minor(_ number: dev_t) -> UInt32 { clinux_minor(number) }
 }
 
 extension Errno {

@@ -1,0 +1,47 @@
+import Archive
+import Linux
+
+extension ImageStore {
+    /// A layer stored by a build: its compressed blob and its uncompressed digest.
+    public struct StoredLayer: Sendable, Equatable {
+        public let diffID: String
+        public let descriptor: Descriptor
+    }
+
+    /// Stores an uncompressed layer tar as a gzip blob and unpacks it into the layer store.
+    public func addLayer(tar: [UInt8], what: String) throws(ImageError) -> StoredLayer {
+        try withFileLock(gcLock, exclusive: false) { () throws(ImageError) in
+            let compressed: [UInt8]
+            do throws(ArchiveError) { compressed = try Gzip.compress(tar) } catch { throw .archive(what: what, error) }
+            let blob = try content.write(compressed)
+            let descriptor = Descriptor(mediaType: MediaType.ociLayerGzip, digest: blob, size: Int64(compressed.count))
+            let diffID = "sha256:" + SHA256.hex(of: tar)
+            try unpackStoredBlob(descriptor, diffID: diffID, what: what)
+            return StoredLayer(diffID: diffID, descriptor: descriptor)
+        }
+    }
+
+    /// The layer blobs of a stored image, lowest first, paired with their diff-ids.
+    public func layers(of image: ImageRecord) throws(ImageError) -> [StoredLayer] {
+        let manifest = try JSON.decode(Manifest.self, from: try content.read(image.digest), what: "manifest \(image.digest)")
+        return zip(image.diffIDs, manifest.layers).map { StoredLayer(diffID: $0, descriptor: $1) }
+    }
+
+    /// The overlay lower directory of one stored layer.
+    public func lowerDir(_ diffID: String) -> String { layers.lowerDir(diffID) }
+
+    /// Writes `config` (its rootfs set from `layers`) and a manifest, and tags it with `references`.
+    public func commit(config: ImageConfig, layers stored: [StoredLayer], references refs: [String]) throws(ImageError) -> ImageRecord {
+        var config = config
+        config.rootfs = .init(diffIDs: stored.map(\.diffID))
+        let normalised = try refs.map { text throws(ImageError) in try ImageReference(parsing: text).description }
+        return try withFileLock(gcLock, exclusive: false) { () throws(ImageError) in
+            let configBytes = JSON.encode(config)
+            let configDigest = try content.write(configBytes)
+            let manifest = Manifest(
+                config: Descriptor(mediaType: MediaType.ociConfig, digest: configDigest, size: Int64(configBytes.count)),
+                layers: stored.map(\.descriptor))
+            return try install(manifestBytes: JSON.encode(manifest), references: normalised, what: "built image")
+        }
+    }
+}
