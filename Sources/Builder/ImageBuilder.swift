@@ -59,7 +59,7 @@ public struct ImageBuilder: Sendable {
         return image
     }
 
-    func report(_ line: String) {
+    public func report(_ line: String) {
         try? output?.writeAll(line + "\n")
     }
 }

@@ -34,7 +34,8 @@ enum UpCommand {
         let session = try ProjectSession(invocation, services: services)
         let up = try invocation.upOptions()
         let desired = DesiredState(project: session.project, selected: services, noDeps: options.flag("no-deps"))
-        for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) {
+        let ignored = try invocation.serviceBuilder(session.project).ignoredKeys(services: desired.services.map(\.name))
+        for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) + ignored {
             Console.err("WARN `\(key)` is not supported by swcompose yet and is ignored\n")
         }
         let plan = try Planner.planUp(desired: desired, observed: session.runtime.observe(), options: up)
