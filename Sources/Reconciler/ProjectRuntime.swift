@@ -43,9 +43,12 @@ public struct ProjectRuntime: Sendable {
             networks: Set(allocations.map(\.name)),
             volumes: Set(VolumeStore(root: root).list()),
             containers: projectContainers().map { container in
-                ObservedContainer(id: container.id, name: container.name, service: container.service,
-                                  number: container.number, configHash: container.spec.labels[Labels.configHash] ?? "",
-                                  status: Self.status(container.state.status), oneOff: container.oneOff)
+                var observed = ObservedContainer(
+                    id: container.id, name: container.name, service: container.service, number: container.number,
+                    configHash: container.spec.labels[Labels.configHash] ?? "", status: Self.status(container.state.status),
+                    oneOff: container.oneOff)
+                observed.imageID = container.spec.imageID
+                return observed
             })
     }
 

@@ -34,10 +34,9 @@ enum BuildCommand {
 }
 
 extension Invocation {
-    /// Build settings every command that may build shares: `--build`/`--no-build`, `--build-arg`, `--pull`, `-q`.
+    /// Build settings every command that may build shares: `--no-build`, `--build-arg`, `--pull`, `-q`.
     func buildOptions() throws -> ServiceBuilder.Options {
         var options = ServiceBuilder.Options()
-        if self.options.flag("build") { options.mode = .always }
         if self.options.flag("no-build") { options.mode = .never }
         options.pull = command.name == "build" && self.options.flag("pull")
         options.quiet = self.options.flag("quiet") || self.options.flag("quiet-build")
