@@ -105,7 +105,16 @@ struct BuildRun {
             }
             let argv = command(arguments, state)
             guard !argv.isEmpty else { throw StepError("needs a command") }
-            state.layers.append(try RunStep(builder: builder, state: state).run(argv))
+            let cache = StepCache(store: store)
+            let key = StepCache.key(run: argv, state: state)
+            if builder.useCache, let cached = cache.lookup(key) {
+                builder.report("#\(step) CACHED")
+                state.layers.append(cached)
+            } else {
+                let layer = try RunStep(builder: builder, state: state).run(argv)
+                cache.record(key, layer)
+                state.layers.append(layer)
+            }
             emptyLayer = false
         case ("COPY", _), ("ADD", _):
             let source = try await sourceTree(instruction.flags["from"], words)

@@ -12,12 +12,15 @@ public struct ImageBuilder: Sendable {
     public let output: FileDescriptor?
     /// Finds (or pulls) a FROM image that no earlier stage names.
     public let baseImage: @Sendable (String) async throws -> ImageRecord
+    /// `--no-cache` turns this off: every RUN runs again (its result still refreshes the cache).
+    public let useCache: Bool
 
-    public init(store: ImageStore, executable: String = "/proc/self/exe", output: FileDescriptor?,
+    public init(store: ImageStore, executable: String = "/proc/self/exe", output: FileDescriptor?, useCache: Bool = true,
                 baseImage: @escaping @Sendable (String) async throws -> ImageRecord) {
         self.store = store
         self.executable = executable
         self.output = output
+        self.useCache = useCache
         self.baseImage = baseImage
     }
 

@@ -3,7 +3,7 @@ import Linux
 
 extension ImageStore {
     /// A layer stored by a build: its compressed blob and its uncompressed digest.
-    public struct StoredLayer: Sendable, Equatable {
+    public struct StoredLayer: Codable, Sendable, Equatable {
         public let diffID: String
         public let descriptor: Descriptor
     }
@@ -25,6 +25,11 @@ extension ImageStore {
     public func layers(of image: ImageRecord) throws(ImageError) -> [StoredLayer] {
         let manifest = try JSON.decode(Manifest.self, from: try content.read(image.digest), what: "manifest \(image.digest)")
         return zip(image.diffIDs, manifest.layers).map { StoredLayer(diffID: $0, descriptor: $1) }
+    }
+
+    /// Whether a layer is still stored (unpacked, and its blob present): a build cache entry may outlive it.
+    public func contains(_ layer: StoredLayer) -> Bool {
+        layers.contains(layer.diffID) && content.contains(layer.descriptor.digest)
     }
 
     /// The overlay lower directory of one stored layer.

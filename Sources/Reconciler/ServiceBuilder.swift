@@ -15,6 +15,8 @@ public struct ServiceBuilder: Sendable {
         /// `--build-arg`, over the compose file's `args`.
         public var args: [String: String] = [:]
         public var quiet = false
+        /// `--no-cache`: run every RUN step again.
+        public var noCache = false
         public init() {}
     }
 
@@ -84,7 +86,8 @@ public struct ServiceBuilder: Sendable {
         request.tags = [Self.imageName(project: project.name, service: service)] + build.tags
         let puller = ImageProvisioner(store: store, environment: environment)
         let pull = options.pull
-        let builder = ImageBuilder(store: store, executable: executable, output: options.quiet ? nil : .standardError) { reference in
+        let builder = ImageBuilder(store: store, executable: executable, output: options.quiet ? nil : .standardError,
+                                   useCache: !options.noCache) { reference in
             if !pull, let present = try? puller.store.inspect(reference) { return present }
             return try await puller.pull(reference, platform: service.platform)
         }

@@ -45,6 +45,8 @@ import Testing
         let rebuilt = stack.run(["up", "-d", "--build"])
         #expect(rebuilt.status == 0 && rebuilt.stderr.contains("web Building"), "\(rebuilt.stderr)")
         #expect(rebuilt.stderr.contains("web-1  Recreate"), "\(rebuilt.stderr)")
+        // The RUN step's inputs did not change: its layer comes from the cache.
+        #expect(rebuilt.stderr.contains("#2 CACHED\n#3 [web 3/6] COPY app.txt /app/"), "\(rebuilt.stderr)")
         logs = ""
         for _ in 0..<50 where !logs.contains("changed") {
             usleep(100_000)
@@ -91,6 +93,13 @@ import Testing
 
         let build = stack.run(["build"])
         #expect(build.status == 0, "\(build.stderr)")
+        // `--no-cache` runs RUN again; a changed build arg misses the cache, the earlier one hits it.
+        let again = stack.run(["build", "--no-cache", "first"])
+        #expect(again.status == 0 && !again.stderr.contains("CACHED"), "\(again.stderr)")
+        let changedArg = stack.run(["build", "--build-arg", "MSG=other", "app"])
+        #expect(changedArg.status == 0 && !changedArg.stderr.contains("CACHED"), "\(changedArg.stderr)")
+        #expect(stack.run(["run", "--rm", "-T", "app"]).stdout == "msg=other\n")
+        #expect(stack.run(["build", "app"]).stderr.contains("#3 CACHED"))
         let run = stack.run(["run", "--rm", "-T", "app"])
         #expect(run.stdout == "msg=hello\n", "\(run.stdout) \(run.stderr)")
         let listing = stack.run(["run", "--rm", "-T", "app", "ls", "/final"])

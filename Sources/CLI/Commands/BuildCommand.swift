@@ -8,7 +8,7 @@ enum BuildCommand {
         "build", "Build or rebuild services", arguments: "[SERVICE...]",
         options: [
             .value("build-arg", "KEY=VALUE", "Set build-time variables for services", repeatable: true),
-            .flag("no-cache", "Do not use cache when building the image (swcompose keeps no build cache yet)"),
+            .flag("no-cache", "Do not use cache when building the image"),
             .flag("pull", "Always attempt to pull a newer version of the image"),
             .flag("quiet", short: "q", "Don't print anything to STDOUT"),
         ]
@@ -40,6 +40,7 @@ extension Invocation {
         if self.options.flag("no-build") { options.mode = .never }
         options.pull = command.name == "build" && self.options.flag("pull")
         options.quiet = self.options.flag("quiet") || self.options.flag("quiet-build")
+        options.noCache = self.options.flag("no-cache")
         for entry in self.options.all("build-arg") {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard !parts.isEmpty else { throw UsageError(message: "invalid --build-arg \"\(entry)\": use KEY=VALUE", command: command.name) }
