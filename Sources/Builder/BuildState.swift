@@ -59,8 +59,10 @@ struct BuildState: Sendable {
         config.env = env
     }
 
+    /// History entries carry no timestamp: the same inputs then give the same image ID, so a fully cached
+    /// `up --build` recreates nothing.
     mutating func record(_ instruction: Instruction, emptyLayer: Bool) {
-        let entry = ImageConfig.History(created: Clock.rfc3339(Clock.now()), createdBy: instruction.text,
+        let entry = ImageConfig.History(createdBy: instruction.text,
                                         comment: "swcompose build", emptyLayer: emptyLayer ? true : nil)
         image.history = (image.history ?? []) + [entry]
     }

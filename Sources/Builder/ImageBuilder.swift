@@ -56,7 +56,8 @@ public struct ImageBuilder: Sendable {
         if !request.labels.isEmpty {
             final.config.labels = (final.config.labels ?? [:]).merging(request.labels) { _, new in new }
         }
-        final.image.created = Clock.rfc3339(Clock.now())
+        // No build time (see `BuildState.record`), and not the base image's either.
+        final.image.created = nil
         let image = try store.commit(config: final.image, layers: final.layers, references: request.tags)
         for tag in request.tags { report("naming to \(tag) done") }
         return image
