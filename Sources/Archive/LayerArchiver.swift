@@ -21,11 +21,13 @@ public struct LayerArchiver {
     public mutating func append(_ entry: TarEntry) { writer.append(entry) }
 
     /// Appends the node at `path` (not following a final symlink) as `name`; a directory without its children.
-    /// `owner` replaces the file's uid and gid (COPY into an image owns files by root unless told otherwise).
-    public mutating func appendNode(_ path: String, as name: String, owner: (uid: Int, gid: Int)? = nil) throws(ArchiveError) {
+    /// `owner` replaces the file's uid and gid (COPY into an image owns files by root unless told otherwise),
+    /// `mode` its permission bits (COPY --chmod).
+    public mutating func appendNode(_ path: String, as name: String, owner: (uid: Int, gid: Int)? = nil,
+                                    mode replacement: UInt32? = nil) throws(ArchiveError) {
         var info = stat()
         guard lstat(path, &info) == 0 else { throw .system(path: path, Errno.current("lstat", path)) }
-        let mode = UInt32(info.st_mode & 0o7777)
+        let mode = info.st_mode & S_IFMT == S_IFLNK ? 0o777 : replacement ?? UInt32(info.st_mode & 0o7777)
         let time = (seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(0))
         var entry = TarEntry(path: name, kind: .regular, mode: mode, uid: owner?.uid ?? Int(info.st_uid),
                              gid: owner?.gid ?? Int(info.st_gid), modificationTime: time)

@@ -118,7 +118,7 @@ struct BuildRun {
             emptyLayer = false
         case ("COPY", _), ("ADD", _):
             let source = try await sourceTree(instruction.flags["from"], words)
-            state.layers.append(try CopyStep(store: store, instruction: instruction, words: words, state: state, source: source).run())
+            state.layers.append(try CopyStep(builder: builder, instruction: instruction, words: words, state: state, source: source).run())
             emptyLayer = false
         case ("WORKDIR", .shell(let raw)):
             let path = CopyStep.absolute(try words.word(raw), in: state.workingDirectory)

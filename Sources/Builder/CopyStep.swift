@@ -6,13 +6,20 @@ import Linux
 /// COPY and ADD (local sources only): files from the build context, an earlier stage or an image become one
 /// layer. Parent directories that already exist keep their mode and owner; new ones are 0755 root.
 struct CopyStep {
-    let store: ImageStore
+    let builder: ImageBuilder
     let instruction: Instruction
     let words: WordExpander
     let state: BuildState
     let source: LayeredTree
 
+    static let flags: Set<String> = ["from", "chown", "chmod", "link"]
+
+    var store: ImageStore { builder.store }
+
     func run() throws -> ImageStore.StoredLayer {
+        if let unknown = instruction.flags.keys.sorted().first(where: { !Self.flags.contains($0) }) {
+            throw StepError("--\(unknown) is not supported")
+        }
         var list: [String]
         switch instruction.arguments {
         case .exec(let raw): list = try raw.map { try words.word($0) }
@@ -21,6 +28,7 @@ struct CopyStep {
         guard list.count >= 2 else { throw StepError("needs a source and a destination") }
         let destination = Self.absolute(list.removeLast(), in: state.workingDirectory)
         let owner = try self.owner()
+        let mode = try self.mode()
         if instruction.keyword == "ADD" { try refuseRemote(list) }
 
         var matches: [String] = []
@@ -45,23 +53,23 @@ struct CopyStep {
             if Self.isDirectory(host) {
                 try layer.directories(destinationRelative, owner: owner)
                 for child in source.children(match) {
-                    try copy(match.isEmpty ? child : match + "/" + child, to: Self.join(destinationRelative, child), owner: owner, into: &layer)
+                    try copy(match.isEmpty ? child : match + "/" + child, to: Self.join(destinationRelative, child), owner: owner, mode: mode, into: &layer)
                 }
             } else {
                 let name = intoDirectory ? Self.join(destinationRelative, String(match.split(separator: "/").last ?? "")) : destinationRelative
                 try layer.directories(Self.parent(name), owner: owner)
-                try copy(match, to: name, owner: owner, into: &layer)
+                try copy(match, to: name, owner: owner, mode: mode, into: &layer)
             }
         }
         return try store.addLayer(tar: layer.archiver.finish(), what: "\(instruction.keyword) layer")
     }
 
-    private func copy(_ path: String, to name: String, owner: (uid: Int, gid: Int), into layer: inout LayerWriter) throws {
+    private func copy(_ path: String, to name: String, owner: (uid: Int, gid: Int), mode: UInt32?, into layer: inout LayerWriter) throws {
         guard let host = source.resolve(path) else { return }
-        try layer.archiver.appendNode(host, as: name, owner: owner)
+        try layer.archiver.appendNode(host, as: name, owner: owner, mode: mode)
         layer.written.insert(name)
         guard Self.isDirectory(host) else { return }
-        for child in source.children(path) { try copy(path + "/" + child, to: name + "/" + child, owner: owner, into: &layer) }
+        for child in source.children(path) { try copy(path + "/" + child, to: name + "/" + child, owner: owner, mode: mode, into: &layer) }
     }
 
     /// Context-relative paths matching `pattern` (`*`, `?`, `[...]` per component), sorted.
@@ -78,14 +86,24 @@ struct CopyStep {
         return candidates.sorted()
     }
 
-    /// `--chown=uid:gid` in numbers; names would need the image's passwd file and are refused.
+    /// `--chown=uid[:gid]` in numbers; names would need the image's passwd file: ignored with a note.
     private func owner() throws -> (uid: Int, gid: Int) {
         guard let text = instruction.flags["chown"] else { return (0, 0) }
         let parts = try words.word(text).split(separator: ":", maxSplits: 1).map(String.init)
-        guard let uid = Int(parts[0]), let gid = parts.count > 1 ? Int(parts[1]) : uid else {
-            throw StepError("--chown=\(text): only numeric uid[:gid] is supported")
+        guard let uid = parts.first.flatMap({ Int($0) }), let gid = parts.count > 1 ? Int(parts[1]) : uid else {
+            builder.report("WARN --chown=\(text) ignored: only numeric uid[:gid] is supported, files stay owned by root")
+            return (0, 0)
         }
         return (uid, gid)
+    }
+
+    /// `--chmod=0755`: octal permission bits for everything copied.
+    private func mode() throws -> UInt32? {
+        guard let text = instruction.flags["chmod"] else { return nil }
+        guard let mode = UInt32(try words.word(text), radix: 8), mode <= 0o7777 else {
+            throw StepError("--chmod=\(text): expected octal permission bits such as 0755")
+        }
+        return mode
     }
 
     private func refuseRemote(_ sources: [String]) throws {

@@ -96,7 +96,7 @@ import Testing
             ARG MSG=unset
             RUN mkdir /out && echo "msg=$MSG" > /out/result && echo x > /out/other
             FROM $BASE
-            COPY --from=build /out/result /final/
+            COPY --from=build --chown=5:6 --chmod=0640 /out/result /final/
             CMD ["cat", "/final/result"]
             """, to: "src/build.Dockerfile")
 
@@ -115,6 +115,8 @@ import Testing
         #expect(run.stdout == "msg=hello\n", "\(run.stdout) \(run.stderr)")
         let listing = stack.run(["run", "--rm", "-T", "app", "ls", "/final"])
         #expect(listing.stdout == "result\n", "\(listing.stdout)")
+        let attributes = stack.run(["run", "--rm", "-T", "app", "stat", "-c", "%a %u %g", "/final/result", "/final"])
+        #expect(attributes.stdout == "640 5 6\n755 5 6\n", "\(attributes.stdout) \(attributes.stderr)")
         let inspect = stack.run(["image", "inspect", "\(stack.project)-app"])
         #expect(inspect.stdout.contains("\"made.by\" : \"swcompose\"") || inspect.stdout.contains("\"made.by\": \"swcompose\""), "\(inspect.stdout)")
         // `target: build` stops at the first stage, whose /out holds both files.
