@@ -94,10 +94,10 @@ struct BuildRun {
                 if let value = buildArgs[name] ?? value ?? globalArgs[name] { state.args[name] = value }
             }
         case ("ENV", .shell(let raw)):
-            for (key, value) in try keyValues(raw, words) { state.setEnvironment(key, value) }
+            for (key, value) in try Self.keyValues(raw, words) { state.setEnvironment(key, value) }
         case ("LABEL", .shell(let raw)):
             var labels = state.config.labels ?? [:]
-            for (key, value) in try keyValues(raw, words) { labels[key] = value }
+            for (key, value) in try Self.keyValues(raw, words) { labels[key] = value }
             state.config.labels = labels
         case ("RUN", let arguments):
             guard instruction.flags.isEmpty else {
@@ -174,7 +174,7 @@ struct BuildRun {
     }
 
     /// `KEY=value ...`, or the legacy `KEY value with spaces`.
-    func keyValues(_ raw: String, _ words: WordExpander) throws -> [(String, String)] {
+    static func keyValues(_ raw: String, _ words: WordExpander) throws -> [(String, String)] {
         let firstWord = raw.prefix { !$0.isWhitespace }
         if !firstWord.contains("=") {
             let value = raw.dropFirst(firstWord.count).trimmedWhitespace
