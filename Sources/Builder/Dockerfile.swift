@@ -47,7 +47,9 @@ public struct DockerfileError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
+    /// `path:line: INSTRUCTION: message`; the line is left out for errors about the whole file (line 0).
     public var description: String {
-        instruction.isEmpty ? "\(path):\(line): \(message)" : "\(path):\(line): \(instruction): \(message)"
+        let place = line > 0 ? "\(path):\(line)" : path
+        return instruction.isEmpty ? "\(place): \(message)" : "\(place): \(instruction): \(message)"
     }
 }

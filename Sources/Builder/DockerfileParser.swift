@@ -33,7 +33,7 @@ public enum DockerfileParser {
             }
         }
         guard !file.stages.isEmpty else {
-            throw DockerfileError(path: path, line: 1, instruction: "", message: "no FROM instruction: nothing to build")
+            throw DockerfileError(path: path, line: 0, instruction: "", message: "no FROM instruction: nothing to build")
         }
         return file
     }
@@ -100,7 +100,8 @@ public enum DockerfileParser {
         let keyword = logical[..<keywordEnd].uppercased()
         var rest = Substring(logical[keywordEnd...]).drop { $0.isWhitespace }
         guard known.contains(keyword) else {
-            throw DockerfileError(path: path, line: line, instruction: keyword, message: "unknown instruction")
+            let message = keyword == "ONBUILD" ? "is not supported" : "unknown instruction"
+            throw DockerfileError(path: path, line: line, instruction: keyword, message: message)
         }
         var flags: [String: String] = [:]
         if flagged.contains(keyword) {
@@ -118,7 +119,7 @@ public enum DockerfileParser {
         if keyword == "SHELL", case .shell = arguments {
             throw DockerfileError(path: path, line: line, instruction: keyword, message: "expects a JSON array such as [\"/bin/sh\", \"-c\"]")
         }
-        if raw.isEmpty && keyword != "RUN" {
+        if raw.isEmpty {
             throw DockerfileError(path: path, line: line, instruction: keyword, message: "needs at least one argument")
         }
         return Instruction(line: line, keyword: keyword, flags: flags, arguments: arguments, text: "\(keyword) \(logical[keywordEnd...].drop { $0.isWhitespace })")

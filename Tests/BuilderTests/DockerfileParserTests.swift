@@ -61,7 +61,11 @@ import Testing
         #expect(throws: DockerfileError(path: "Dockerfile", line: 2, instruction: "SHELL", message: "expects a JSON array such as [\"/bin/sh\", \"-c\"]")) {
             try parse("FROM x\nSHELL /bin/sh -c\n")
         }
+        #expect(throws: DockerfileError(path: "Dockerfile", line: 2, instruction: "RUN", message: "needs at least one argument")) {
+            try parse("FROM x\nRUN   \n")
+        }
         #expect((try? parse("# only a comment\n")) == nil)
+        #expect(DockerfileError(path: "/ctx/Dockerfile", line: 0, instruction: "", message: "no FROM").description == "/ctx/Dockerfile: no FROM")
         let error = DockerfileError(path: "/ctx/Dockerfile", line: 7, instruction: "COPY", message: "x: not found")
         #expect(error.description == "/ctx/Dockerfile:7: COPY: x: not found")
     }
