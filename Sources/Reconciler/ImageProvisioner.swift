@@ -50,7 +50,7 @@ public struct ImageProvisioner: Sendable {
     public func ensure(service: String, image: String?, policy: Policy, platform: String?, hasBuild: Bool,
                        forcePull: Bool = false) async throws -> ImageRecord {
         if hasBuild, let builder, let declared = builder.project.service(named: service) {
-            return try await builder.ensure(declared)
+            return try await builder.ensure(declared, rebuild: policy == .build)
         }
         guard let image else { throw hasBuild ? Failure.buildUnsupported(service: service) : Failure.noImage(service: service) }
         let present = try? store.inspect(image)

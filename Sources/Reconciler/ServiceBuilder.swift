@@ -5,11 +5,9 @@ import Linux
 
 /// Builds the images of services with a `build:` section, named as docker compose names them.
 public struct ServiceBuilder: Sendable {
-    /// When a service's image is built: `up --build` (always), default (missing), `up --no-build` (never).
-    public enum Mode: Sendable { case missing, always, never }
-
     public struct Options: Sendable {
-        public var mode = Mode.missing
+        /// `up --no-build`: never build, a missing image is an error.
+        public var noBuild = false
         /// `--pull`: pull FROM images even when present.
         public var pull = false
         /// `--build-arg`, over the compose file's `args`.
@@ -63,11 +61,11 @@ public struct ServiceBuilder: Sendable {
         }.reduce(into: Set<String>()) { $0.insert($1) }.sorted()
     }
 
-    /// The service's image as `mode` says: built when missing (or always), or the present one.
-    func ensure(_ service: Service) async throws -> ImageRecord {
+    /// The service's image: the present one, else (or on `rebuild`, `pull_policy: build`) built.
+    func ensure(_ service: Service, rebuild: Bool) async throws -> ImageRecord {
         let name = Self.imageName(project: project.name, service: service)
-        if options.mode != .always, let present = try? store.inspect(name) { return present }
-        guard options.mode != .never else { throw Failure.missingWithNoBuild(service: service.name, image: name) }
+        if options.noBuild || !rebuild, let present = try? store.inspect(name) { return present }
+        guard !options.noBuild else { throw Failure.missingWithNoBuild(service: service.name, image: name) }
         return try await build(service)
     }
 

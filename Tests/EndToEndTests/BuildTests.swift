@@ -25,6 +25,9 @@ import Testing
         try stack.write("secret\n", to: "ignored.txt")
         try stack.write("ignored.txt\n", to: ".dockerignore")
 
+        let noBuild = stack.run(["up", "-d", "--no-build"])
+        #expect(noBuild.status != 0 && noBuild.stderr.contains("image \(stack.project)-web is not built yet and --no-build was given"),
+                "\(noBuild.stderr)")
         let up = stack.run(["up", "-d"])
         #expect(up.status == 0, "\(up.stderr)")
         #expect(up.stderr.contains("#2 [web 2/6] RUN echo built > /built && rm /bin/vi"), "\(up.stderr)")

@@ -15,8 +15,7 @@ enum BuildCommand {
     ) { invocation in
         let project = try invocation.loadProject(services: invocation.arguments)
         let services = project.services.filter { $0.build != nil && (invocation.arguments.isEmpty || invocation.arguments.contains($0.name)) }
-        var options = try invocation.buildOptions()
-        options.mode = .always
+        let options = try invocation.buildOptions()
         let builder = ServiceBuilder(project: project, store: ImageStore(root: invocation.stateRoot),
                                      environment: invocation.environment, options: options)
         for key in builder.ignoredKeys(services: services.map(\.name)) {
@@ -37,7 +36,7 @@ extension Invocation {
     /// Build settings every command that may build shares: `--no-build`, `--build-arg`, `--pull`, `-q`.
     func buildOptions() throws -> ServiceBuilder.Options {
         var options = ServiceBuilder.Options()
-        if self.options.flag("no-build") { options.mode = .never }
+        options.noBuild = self.options.flag("no-build")
         options.pull = command.name == "build" && self.options.flag("pull")
         options.quiet = self.options.flag("quiet") || self.options.flag("quiet-build")
         options.noCache = self.options.flag("no-cache")
