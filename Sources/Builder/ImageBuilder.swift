@@ -43,6 +43,8 @@ public struct ImageBuilder: Sendable {
             }
             last = index
         }
+        let pruneGuard = try store.guardAgainstPrune()
+        defer { pruneGuard.release() }
         let ignoreText = try? FileSystem.readString(request.context + "/.dockerignore")
         var run = BuildRun(builder: self, file: file, buildArgs: request.resolvedArgs,
                            context: LayeredTree(layers: [request.context], ignore: ignoreText.map(DockerIgnore.init)),

@@ -8,6 +8,16 @@ extension ImageStore {
         public let descriptor: Descriptor
     }
 
+    /// Held while a build assembles layers that no tag reaches yet, so a concurrent prune cannot delete them.
+    public struct PruneGuard: Sendable {
+        let lock: FileLock
+        public func release() { lock.release() }
+    }
+
+    public func guardAgainstPrune() throws(ImageError) -> PruneGuard {
+        PruneGuard(lock: try FileLock(gcLock, exclusive: false))
+    }
+
     /// Stores an uncompressed layer tar as a gzip blob and unpacks it into the layer store.
     public func addLayer(tar: [UInt8], what: String) throws(ImageError) -> StoredLayer {
         try withFileLock(gcLock, exclusive: false) { () throws(ImageError) in
