@@ -39,7 +39,7 @@ let package = Package(
         ]),
         // layer 7
         .target(name: "CLI", dependencies: [
-            "Reconciler", "Builder", "Compose", "YAML", "Images", "Archive", "Runtime", "Network", "Supervisor", "Cgroups", "Linux",
+            "Reconciler", "Compose", "YAML", "Images", "Archive", "Runtime", "Network", "Supervisor", "Cgroups", "Linux",
         ]),
         // layer 8
         .executableTarget(name: "swcompose", dependencies: ["CLI", "Supervisor", "Linux"]),
