@@ -32,9 +32,10 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Linux", "Cgroups", "Images"]),
         // layer 5
         .target(name: "Supervisor", dependencies: ["Runtime", "Network", "DNS", "Linux", "NetAddress"]),
+        .target(name: "Builder", dependencies: ["Images", "Archive", "Linux"]),
         // layer 6
         .target(name: "Reconciler", dependencies: [
-            "Compose", "YAML", "Images", "Runtime", "Network", "DNS", "Supervisor", "Cgroups", "Linux", "NetAddress",
+            "Compose", "YAML", "Images", "Runtime", "Network", "DNS", "Supervisor", "Builder", "Cgroups", "Linux", "NetAddress",
         ]),
         // layer 7
         .target(name: "CLI", dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "DNSTests", dependencies: ["DNS", "NetAddress", "Linux"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Linux"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Compose", "YAML"]),
         // Real-kernel suites (root): they set SWCOMPOSE_ROOT, use swc names and clean up.
         .testTarget(name: "LinuxTests", dependencies: ["Linux"]),

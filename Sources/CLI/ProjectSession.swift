@@ -40,7 +40,8 @@ struct ProjectSession {
             return
         }
         let view = ProgressView(mode: ProgressView.mode(for: invocation), heading: heading, noStart: options.noStart)
-        let provisioner = ImageProvisioner(store: ImageStore(root: runtime.root), environment: invocation.environment)
+        let provisioner = ImageProvisioner(store: ImageStore(root: runtime.root), environment: invocation.environment,
+                                           builder: try invocation.serviceBuilder(project))
         let actions = RuntimeActions(project: project, runtime: runtime, provisioner: provisioner,
                                      version: SwcomposeCommand.version, options: options)
         defer { view.finish() }

@@ -42,6 +42,13 @@ public struct ImageConfig: Codable, Sendable, Equatable {
         public var comment: String?
         public var emptyLayer: Bool?
 
+        public init(created: String? = nil, createdBy: String? = nil, comment: String? = nil, emptyLayer: Bool? = nil) {
+            self.created = created
+            self.createdBy = createdBy
+            self.comment = comment
+            self.emptyLayer = emptyLayer
+        }
+
         enum CodingKeys: String, CodingKey {
             case created, comment
             case createdBy = "created_by"

@@ -4,6 +4,8 @@ import Glibc
 /// Device numbers, device nodes and the errno of the last failed call, for modules that must not reach into CLinux.
 public enum Device {
     public static func number(major: UInt32, minor: UInt32) -> dev_t { clinux_makedev(major, minor) }
+    public static func major(_ number: dev_t) -> UInt32 { clinux_major(number) }
+    public static func minor(_ number: dev_t) -> UInt32 { clinux_minor(number) }
 
     /// Type and numbers of the device node at `path` (following symlinks), nil for a path that is not one.
     public static func node(at path: String) throws(Errno) -> (isBlock: Bool, major: UInt32, minor: UInt32)? {
@@ -11,7 +13,7 @@ public enum Device {
         if stat(path, &st) != 0 { throw Errno.current("stat", path) }
         let type = st.st_mode & S_IFMT
         guard type == S_IFCHR || type == S_IFBLK else { return nil }
-        return (type == S_IFBLK, clinux_major(st.st_rdev), clinux_minor(st.st_rdev))
+        return (type == S_IFBLK, major(st.st_rdev), minor(st.st_rdev))
     }
 }
 

@@ -25,7 +25,7 @@ public struct ImageProvisioner: Sendable {
             case .missingWithNeverPolicy(let service, let image):
                 return "service \(service): image \(image) is not present and pull_policy is never: load or import it first"
             case .buildUnsupported(let service):
-                return "service \(service): building images is not supported yet: give it an `image` that can be pulled, loaded (`swcompose image load`) or imported"
+                return "service \(service) has a build section but this command does not build images: run `swcompose build \(service)` first"
             case .noImage(let service):
                 return "service \(service) has neither an image nor a build section"
             }
@@ -35,17 +35,23 @@ public struct ImageProvisioner: Sendable {
     public let store: ImageStore
     public let environment: [String: String]
     public let progress: @Sendable (String, PullProgress) -> Void
+    /// Builds images of services with a `build:` section; without it they are refused.
+    public let builder: ServiceBuilder?
 
-    public init(store: ImageStore, environment: [String: String],
+    public init(store: ImageStore, environment: [String: String], builder: ServiceBuilder? = nil,
                 progress: @escaping @Sendable (String, PullProgress) -> Void = { _, _ in }) {
         self.store = store
         self.environment = environment
+        self.builder = builder
         self.progress = progress
     }
 
     /// The image for `service`, pulled when the policy (or `forcePull`) asks for it.
     public func ensure(service: String, image: String?, policy: Policy, platform: String?, hasBuild: Bool,
                        forcePull: Bool = false) async throws -> ImageRecord {
+        if hasBuild, let builder, let declared = builder.project.service(named: service) {
+            return try await builder.ensure(declared, rebuild: policy == .build)
+        }
         guard let image else { throw hasBuild ? Failure.buildUnsupported(service: service) : Failure.noImage(service: service) }
         let present = try? store.inspect(image)
         switch policy {

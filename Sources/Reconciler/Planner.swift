@@ -40,6 +40,7 @@ public enum Planner {
         if options.noRecreate { return nil }
         if options.forceRecreate { return "forced" }
         if container.configHash != service.configHash { return "config hash changed" }
+        if let image = service.imageID, image != container.imageID { return "image changed" }
         if let dependency = recreatedDependency { return "dependency \(dependency) recreated" }
         return nil
     }

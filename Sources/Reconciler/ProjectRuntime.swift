@@ -46,9 +46,12 @@ public struct ProjectRuntime: Sendable {
             networks: Set(allocations.map(\.name)),
             volumes: Set(volumeNames),
             containers: projectContainers().map { container in
-                ObservedContainer(id: container.id, name: container.name, service: container.service,
-                                  number: container.number, configHash: container.spec.labels[Labels.configHash] ?? "",
-                                  status: Self.status(container.state.status), oneOff: container.oneOff)
+                var observed = ObservedContainer(
+                    id: container.id, name: container.name, service: container.service, number: container.number,
+                    configHash: container.spec.labels[Labels.configHash] ?? "", status: Self.status(container.state.status),
+                    oneOff: container.oneOff)
+                observed.imageID = container.spec.imageID
+                return observed
             },
             projectNetworks: Set(allocations.filter { $0.group == group }.map(\.name)),
             projectVolumes: Set(volumeNames.filter { volumes.project(of: $0) == projectName }))

@@ -69,6 +69,8 @@ public struct DesiredService: Sendable, Equatable {
     public var containerName: String?
     public var networks: [String]
     public var volumes: [String]
+    /// The image containers must run, when known (`up --build` just built it): others are recreated.
+    public var imageID: String?
 
     public init(name: String, replicas: Int = 1, configHash: String, dependencies: [Dependency] = [],
                 containerName: String? = nil, networks: [String] = [], volumes: [String] = []) {
@@ -117,6 +119,7 @@ public struct ObservedContainer: Sendable, Equatable {
     public var configHash: String
     public var status: Status
     public var oneOff: Bool
+    public var imageID = ""
 
     public init(id: String, name: String, service: String, number: Int, configHash: String,
                 status: Status, oneOff: Bool = false) {

@@ -4,7 +4,7 @@ import Compose
 /// knows what is ignored instead of guessing.
 public enum UnsupportedKeys {
     static let serviceKeys: Set<String> = [
-        "build", "secrets", "configs", "logging", "security_opt", "cgroup_parent", "volumes_from",
+        "secrets", "configs", "logging", "security_opt", "cgroup_parent", "volumes_from",
         "external_links", "develop", "gpus", "isolation", "runtime", "storage_opt", "userns_mode", "uts",
         "oom_score_adj", "oom_kill_disable", "cpu_rt_runtime", "cpu_rt_period", "device_cgroup_rules",
         "credential_spec", "annotations", "attach", "post_start", "pre_stop", "label_file", "models", "provider",

@@ -4,11 +4,14 @@ import Linux
 import Runtime
 
 /// `swcompose __run --rootfs DIR [options] -- CMD ARGS...`: one container in the foreground, for tests and
-/// benchmarks. Exits with the container's status (128+signal when killed).
+/// benchmarks, and the builder's RUN steps (`--lower`, topmost first, with `--upper` and `--work`: an overlay
+/// mounted at the rootfs dir inside the container's mount namespace). Exits with the container's status
+/// (128+signal when killed).
 enum RunMode {
     static let usage = """
         usage: swcompose __run --rootfs DIR [--keep] [--hostname NAME] [--user USER] [--memory BYTES] [--pids N]
-                               [--env K=V]... [--read-only] [--privileged] [--network host|none] -- CMD [ARGS...]
+                               [--env K=V]... [--read-only] [--privileged] [--network host|none] [--cwd DIR]
+                               [--lower DIR... --upper DIR --work DIR] -- CMD [ARGS...]
         """
 
     struct Options {
@@ -21,6 +24,10 @@ enum RunMode {
         var readOnly = false
         var privileged = false
         var hostNetwork = false
+        var cwd = "/"
+        var lowerDirs: [String] = []
+        var upperDir: String?
+        var workDir: String?
         var command: [String] = []
     }
 
@@ -43,6 +50,10 @@ enum RunMode {
             case "--read-only": options.readOnly = true
             case "--privileged": options.privileged = true
             case "--network": options.hostNetwork = value() == "host"
+            case "--cwd": value().map { options.cwd = $0 }
+            case "--lower": value().map { options.lowerDirs.append($0) }
+            case "--upper": options.upperDir = value()
+            case "--work": options.workDir = value()
             case "--":
                 options.command = Array(arguments[(index + 1)...])
                 index = arguments.count
@@ -51,6 +62,8 @@ enum RunMode {
             }
             index += 1
         }
+        let overlay = !options.lowerDirs.isEmpty
+        guard overlay == (options.upperDir != nil) && overlay == (options.workDir != nil) else { return nil }
         return options.rootfs == nil || options.command.isEmpty ? nil : options
     }
 
@@ -64,7 +77,11 @@ enum RunMode {
             id: id, name: id, project: "run", rootfs: .directory(rootfs),
             process: ProcessSpec(
                 args: options.command,
-                env: CommandResolver.environment(image: [], service: options.env, hostname: options.hostname, tty: false)))
+                env: CommandResolver.environment(image: [], service: options.env, hostname: options.hostname, tty: false),
+                cwd: options.cwd))
+        if let upper = options.upperDir, let work = options.workDir {
+            spec.rootfs = .overlay(lowerDirs: options.lowerDirs, upperDir: upper, workDir: work, mergedDir: rootfs)
+        }
         spec.hostname = options.hostname ?? String(id.prefix(12))
         spec.process.user = options.user
         spec.limits = options.limits

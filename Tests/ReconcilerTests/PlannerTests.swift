@@ -53,6 +53,21 @@ import Testing
         """)
     }
 
+    @Test func containerOfAnotherImageIsRecreatedWhenTheImageIsKnown() throws {
+        var wanted = desired
+        wanted.services[2].imageID = "sha256:new"
+        var observed = upToDate
+        observed.containers[2].imageID = "sha256:old"
+        #expect(try Planner.planUp(desired: wanted, observed: observed).description == """
+        [] -> #1 container shop-web-1, Recreate, image changed
+
+        """)
+        observed.containers[2].imageID = "sha256:new"
+        #expect(try Planner.planUp(desired: wanted, observed: observed).isEmpty)
+        // Without a known image (no `--build`), the image is not compared.
+        #expect(try Planner.planUp(desired: desired, observed: upToDate).isEmpty)
+    }
+
     @Test func noRecreateKeepsChangedContainers() throws {
         var observed = upToDate
         observed.containers[1] = running("app", hash: "old")

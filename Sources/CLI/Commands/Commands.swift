@@ -29,6 +29,7 @@ enum Commands {
         CreateCommand.spec,
         CpCommand.spec,
         AttachCommand.spec,
+        BuildCommand.spec,
     ].sorted { $0.name < $1.name }
 
     /// A command or subcommand by its full name ("image ls").

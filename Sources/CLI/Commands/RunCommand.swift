@@ -46,7 +46,8 @@ enum RunCommand {
 
         var oneOff = OneOffService(service: declared)
         try oneOff.apply(invocation, command: Array(invocation.arguments.dropFirst()))
-        let provisioner = ImageProvisioner(store: ImageStore(root: session.runtime.root), environment: invocation.environment)
+        let provisioner = ImageProvisioner(store: ImageStore(root: session.runtime.root), environment: invocation.environment,
+                                           builder: try invocation.serviceBuilder(session.project))
         let image = try await provisioner.ensure(service: name, image: declared.image,
                                                  policy: actions.pull ?? ImageProvisioner.Policy(declared.pullPolicy),
                                                  platform: declared.platform, hasBuild: declared.build != nil)

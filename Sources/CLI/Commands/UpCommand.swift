@@ -33,9 +33,18 @@ enum UpCommand {
         let services = invocation.arguments
         let session = try ProjectSession(invocation, services: services)
         let up = try invocation.upOptions()
-        let desired = DesiredState(project: session.project, selected: services, noDeps: options.flag("no-deps"))
-        for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) {
+        var desired = DesiredState(project: session.project, selected: services, noDeps: options.flag("no-deps"))
+        let builder = try invocation.serviceBuilder(session.project)
+        let ignored = builder.ignoredKeys(services: desired.services.map(\.name))
+        for key in UnsupportedKeys.used(in: session.project, services: desired.services.map(\.name)) + ignored {
             Console.err("WARN `\(key)` is not supported by swcompose yet and is ignored\n")
+        }
+        if options.flag("build") && !invocation.global.flag("dry-run") {
+            // Built first, as docker compose does; containers of an older image are then recreated.
+            for index in desired.services.indices {
+                guard let service = session.project.service(named: desired.services[index].name), service.build != nil else { continue }
+                desired.services[index].imageID = try await builder.build(service).id
+            }
         }
         let plan = try Planner.planUp(desired: desired, observed: session.runtime.observe(), options: up)
         var actions = RuntimeActions.Options()

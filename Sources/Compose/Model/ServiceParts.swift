@@ -120,6 +120,9 @@ public struct Build: Sendable, Hashable {
     public var args: [String: String?]
     public var target: String?
     public var tags: [String]
+    public var labels: [String: String]
+    /// Every key the section sets, for reporting those a builder ignores.
+    public var keys: [String]
 
     init(_ node: Node) {
         context = node["context"]?.scalar ?? "."
@@ -128,6 +131,8 @@ public struct Build: Sendable, Hashable {
         args = optionalStrings(node["args"])
         target = node["target"]?.scalar
         tags = node["tags"]?.sequence?.compactMap(\.scalar) ?? []
+        labels = strings(node["labels"])
+        keys = (node.pairs ?? []).compactMap(\.key.scalar)
     }
 }
 
