@@ -8,12 +8,15 @@ struct ContainerSetup {
     let root: String
     let argv: CStringArray
     let envp: CStringArray
+    /// Added to a privileged container's /dev.
+    let hostDevices: [HostDevice]
 
     init(spec: ContainerSpec) {
         self.spec = spec
         root = spec.rootPath
         argv = CStringArray(spec.process.args)
         envp = CStringArray(spec.process.env)
+        hostDevices = spec.privileged ? HostDevice.list() : []
     }
 
     /// Steps before pivot_root, paths still on the host. Every target under the rootfs is resolved inside it
@@ -71,6 +74,7 @@ struct ContainerSetup {
             for (name, target) in Self.links {
                 try check(symlinkat(target, dev.rawValue, name), "symlink", "/dev/" + name)
             }
+            for device in hostDevices { try addHostDevice(device, in: dev) }
         }
         try step("mount /dev/pts") { () throws(Errno) in
             try mount(
@@ -85,6 +89,21 @@ struct ContainerSetup {
         try step("mount /dev/mqueue") { () throws(Errno) in
             try mount("mqueue", at: "/dev/mqueue", in: rootDirectory, type: "mqueue", flags: [.noSuid, .noDev, .noExec])
         }
+    }
+
+    /// A host node as it is on the host: type, mode, numbers and owner. Names /dev already has stay as they are.
+    private func addHostDevice(_ device: HostDevice, in dev: FileDescriptor) throws(Errno) {
+        var parent = ""
+        for part in device.path.split(separator: "/").dropLast() {
+            parent += (parent.isEmpty ? "" : "/") + part
+            if mkdirat(dev.rawValue, parent, 0o755) != 0 && Errno.lastCode != EEXIST { throw Errno.current("mkdir", "/dev/" + parent) }
+        }
+        if mknodat(dev.rawValue, device.path, device.mode, device.number) != 0 {
+            if Errno.lastCode == EEXIST { return }
+            throw Errno.current("mknod", "/dev/" + device.path)
+        }
+        try check(fchmodat(dev.rawValue, device.path, device.mode & 0o7777, 0), "chmod", "/dev/" + device.path)
+        try check(fchownat(dev.rawValue, device.path, device.owner, device.group, AT_SYMLINK_NOFOLLOW), "chown", "/dev/" + device.path)
     }
 
     static let devices: [(String, UInt32, UInt32)] = [
