@@ -33,6 +33,9 @@ struct Stack {
     let directory: String
     let root: String
     let project: String
+    /// Prefix for every command, e.g. `nsenter --net=...` to run the CLI (and so its supervisors) in a
+    /// network namespace the test made.
+    var wrapper: [String] = []
 
     init(_ compose: String, name: String = "e2e") throws {
         project = "swc\(name)\(UInt32.random(in: 0..<UInt32.max) % 100000)"
@@ -55,7 +58,7 @@ struct Stack {
         env.merge(environment) { $1 }
         // The compose file by path: posix_spawn here has no working-directory action.
         let file = arguments.first == "image" ? [] : ["-f", directory + "/compose.yaml"]
-        return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory)
+        return Stack.exec(wrapper + [Stack.binary] + file + arguments, environment: env, cwd: directory)
     }
 
     func importBusybox() {
