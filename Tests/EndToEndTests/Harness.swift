@@ -73,6 +73,17 @@ struct Stack {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// SIGKILLs every supervisor of the stack (the PID in each container's state), as a crash would.
+    func killSupervisors() {
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root + "/lib/containers")) ?? [] {
+            let state = (try? String(contentsOfFile: "\(root)/lib/containers/\(id)/state.json", encoding: .utf8)) ?? ""
+            if let range = state.range(of: #""supervisorPid":[0-9]+"#, options: .regularExpression),
+               let pid = Int32(state[range].split(separator: ":")[1]) {
+                kill(pid, SIGKILL)
+            }
+        }
+    }
+
     /// Kernel objects that would outlive the stack: mounts under its state root, cgroups of its project.
     func leaks() -> [String] {
         var found: [String] = []

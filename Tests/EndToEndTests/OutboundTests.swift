@@ -192,6 +192,8 @@ import Testing
 
             let tables = try namespaces.run(in: namespaces.inner, ["nft", "list", "tables"]).stdout
             #expect(tables.contains("swcompose-\(stack.project)"))
+            // Rules go with the networks even when the supervisors died first.
+            stack.killSupervisors()
             let down = stack.run(["down", "-t", "1"])
             #expect(down.status == 0, "down: \(down.stderr)")
             let after = try namespaces.run(in: namespaces.inner, ["nft", "list", "tables"]).stdout
