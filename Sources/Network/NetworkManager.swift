@@ -40,7 +40,7 @@ public final class NetworkManager {
             : nil
         if allocation.firewall != firewall {
             if let old = allocation.firewall { try Firewall.remove(allocation, old) }
-            // Recorded first, so `down` finds chains even of a network whose creation was cut short.
+            // Recorded before the chains exist, so whoever next creates or removes the network knows of them.
             allocation = try ipam.setFirewall(firewall, network: spec.name)
         }
         if let firewall {
