@@ -7,8 +7,17 @@ public struct NetlinkSocket: Sendable {
 
     /// Opens a NETLINK_ROUTE socket in the calling thread's network namespace.
     public static func openRoute() throws(Errno) -> NetlinkSocket {
-        let fd = try check(socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE),
-                           "socket", "netlink route")
+        try open(protocol: NETLINK_ROUTE, "netlink route")
+    }
+
+    /// Opens a NETLINK_NETFILTER socket (nf_tables) in the calling thread's network namespace.
+    public static func openNetfilter() throws(Errno) -> NetlinkSocket {
+        try open(protocol: NETLINK_NETFILTER, "netlink netfilter")
+    }
+
+    private static func open(protocol netlinkProtocol: Int32, _ subject: String) throws(Errno) -> NetlinkSocket {
+        let fd = try check(socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol),
+                           "socket", subject)
         let socket = NetlinkSocket(descriptor: FileDescriptor(rawValue: fd))
         // Errors then carry only the failing header, not the whole request echoed back.
         var on: Int32 = 1

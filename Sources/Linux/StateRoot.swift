@@ -5,14 +5,17 @@ public struct StateRoot: Sendable, Hashable {
     public let lib: String
     /// Sockets, pid files, DNS tables: gone after a reboot.
     public let run: String
+    /// The administrator's swcompose settings (JSON); a missing file means the defaults.
+    public let settings: String
 
-    public init(lib: String, run: String) {
+    public init(lib: String, run: String, settings: String = "/etc/swcompose/settings.json") {
         self.lib = lib
         self.run = run
+        self.settings = settings
     }
 
     public init(root: String) {
-        self.init(lib: root + "/lib", run: root + "/run")
+        self.init(lib: root + "/lib", run: root + "/run", settings: root + "/settings.json")
     }
 
     public static func fromEnvironment(_ environment: [String: String]) -> StateRoot {

@@ -24,6 +24,7 @@ public struct NetlinkFlags: OptionSet, Sendable {
     public static let replace = NetlinkFlags(rawValue: 0x100)
     public static let exclusive = NetlinkFlags(rawValue: 0x200)
     public static let create = NetlinkFlags(rawValue: 0x400)
+    public static let append = NetlinkFlags(rawValue: 0x800)
 }
 
 enum LinkAttribute {

@@ -54,6 +54,12 @@ public struct NetlinkRequest: Sendable {
         append(UInt32(0))
     }
 
+    /// struct nfgenmsg: the nfnetlink header; `resourceID` is big endian on the wire.
+    mutating func appendNetfilterHeader(family: UInt8, resourceID: UInt16) {
+        bytes += [family, 0 /* NFNETLINK_V0 */]
+        append(resourceID.bigEndian)
+    }
+
     mutating func attribute(_ type: UInt16, _ payload: [UInt8]) {
         append(UInt16(4 + payload.count))
         append(type)

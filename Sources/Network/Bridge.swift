@@ -20,21 +20,23 @@ public enum Bridge {
             for subnet in allocation.subnets where !present.contains(subnet.gatewayCIDR) {
                 try host.addAddress(subnet.gatewayCIDR, index: link.index, name: name)
             }
-            try disableForwarding(bridge: name)
+            try setForwarding(bridge: name, ipv4: allocation.masquerades,
+                              ipv6: allocation.masquerades && allocation.subnets.contains { !$0.subnet.isIPv4 })
             if !link.isUp { try host.setLink(index: link.index, up: true, name: name) }
         }
     }
 
     /// Containers reach each other on their bridge and the host through its gateway, never other networks or
     /// beyond through the host: the kernel checks forwarding on the device a packet arrives on, so this
-    /// isolates networks even when the host has ip_forward on (and swcompose has no NAT for egress).
-    /// Written at every `ensure`, because setting the global ip_forward resets every device's value.
-    static func disableForwarding(bridge: String) throws(Errno) {
-        for family in ["ipv4", "ipv6"] {
+    /// isolates networks even when the host has ip_forward on. Only a masqueraded network (the `outbound`
+    /// setting) forwards. Written at every `ensure`, because setting the global ip_forward resets every
+    /// device's value.
+    static func setForwarding(bridge: String, ipv4: Bool, ipv6: Bool) throws(Errno) {
+        for (family, on) in [("ipv4", ipv4), ("ipv6", ipv6)] {
             let path = "/proc/sys/net/\(family)/conf/\(bridge)/forwarding"
             // No ipv6 directory when IPv6 is disabled on the host.
             guard family == "ipv4" || FileSystem.exists(path) else { continue }
-            try FileSystem.overwrite(path, "0\n")
+            try FileSystem.overwrite(path, on ? "1\n" : "0\n")
         }
     }
 

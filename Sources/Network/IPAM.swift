@@ -88,6 +88,16 @@ public struct IPAM: Sendable {
         }
     }
 
+    /// Records `firewall` for `network`; returns the updated allocation.
+    func setFirewall(_ firewall: FirewallRecord?, network: String) throws(NetworkError) -> NetworkAllocation {
+        try locked { () throws(NetworkError) in
+            guard var allocation = try load(path(for: network)) else { throw .unknownNetwork(network) }
+            allocation.firewall = firewall
+            try saveNetwork(allocation)
+            return allocation
+        }
+    }
+
     public func releaseAddresses(network: String, endpoint: String) throws(NetworkError) {
         try locked { () throws(NetworkError) in
             guard var allocation = try load(path(for: network)) else { return }

@@ -24,15 +24,19 @@ public struct NetworkSpec: Sendable, Hashable {
     public var enableIPv6: Bool
     public var ipam: [IPAMConfig]
     public var mtu: UInt32?
+    /// False for `com.docker.network.bridge.enable_ip_masquerade: "false"`: no outbound access even when
+    /// the `outbound` setting is on.
+    public var masquerade: Bool
 
     public init(name: String, project: String, isInternal: Bool = false, enableIPv6: Bool = false,
-                ipam: [IPAMConfig] = [], mtu: UInt32? = nil) {
+                ipam: [IPAMConfig] = [], mtu: UInt32? = nil, masquerade: Bool = true) {
         self.name = name
         self.project = project
         self.isInternal = isInternal
         self.enableIPv6 = enableIPv6
         self.ipam = ipam
         self.mtu = mtu
+        self.masquerade = masquerade
     }
 }
 
@@ -65,4 +69,9 @@ public struct NetworkAllocation: Codable, Sendable, Hashable {
     public var isInternal: Bool
     public var mtu: UInt32?
     public var subnets: [SubnetAllocation]
+    /// The nf_tables chains made for it; nil when the `outbound` setting was off (records from before it too).
+    public var firewall: FirewallRecord?
+
+    /// Whether the bridge forwards and its subnets are masqueraded.
+    public var masquerades: Bool { firewall?.masquerade == true }
 }

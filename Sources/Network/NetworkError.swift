@@ -11,6 +11,7 @@ public enum NetworkError: Error, Sendable, CustomStringConvertible {
     case unknownNetwork(String)
     case system(context: String, Errno)
     case state(path: String, reason: String)
+    case settings(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -30,6 +31,8 @@ public enum NetworkError: Error, Sendable, CustomStringConvertible {
             "\(context): \(errno)"
         case .state(let path, let reason):
             "network state \(path): \(reason)"
+        case .settings(let path, let reason):
+            "settings file \(path): \(reason)"
         }
     }
 }

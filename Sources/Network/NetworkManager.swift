@@ -11,9 +11,11 @@ public final class NetworkManager {
     /// The embedded DNS's records per network, removed with the network.
     private let names: NameTable
     private let host: RouteNetlink
+    private let settingsPath: String
 
     public init(stateRoot: StateRoot) throws(NetworkError) {
         ipam = IPAM(stateRoot: stateRoot)
+        settingsPath = stateRoot.settings
         names = NameTable(directory: stateRoot.dns)
         host = try wrapping("open rtnetlink") { () throws(Errno) in try RouteNetlink() }
     }
@@ -27,9 +29,24 @@ public final class NetworkManager {
     }
 
     /// Allocates subnets (or reuses the record) and makes sure the bridge exists with its gateways, up.
+    /// With the `outbound` setting on, the network also gets its nf_tables chains (see `Firewall`), made
+    /// before the bridge: a command killed in between leaves no bridge, so the next `up` does it all again.
     @discardableResult
     public func create(_ spec: NetworkSpec) throws(NetworkError) -> NetworkAllocation {
-        let allocation = try ipam.allocateNetwork(spec, hostSubnets: try hostSubnets())
+        let settings = try Settings.load(settingsPath)
+        var allocation = try ipam.allocateNetwork(spec, hostSubnets: try hostSubnets())
+        let firewall = settings.outbound
+            ? FirewallRecord(table: Firewall.tableName(project: spec.project), masquerade: !spec.isInternal && spec.masquerade)
+            : nil
+        if allocation.firewall != firewall {
+            if let old = allocation.firewall { try Firewall.remove(allocation, old) }
+            // Recorded before the chains exist, so whoever next creates or removes the network knows of them.
+            allocation = try ipam.setFirewall(firewall, network: spec.name)
+        }
+        if let firewall {
+            try Firewall.install(allocation, firewall)
+            if firewall.masquerade { try Firewall.enableUplinkForwarding(host: host) }
+        }
         try Bridge.ensure(allocation, host: host)
         return allocation
     }
@@ -45,6 +62,7 @@ public final class NetworkManager {
     public func remove(network name: String) throws(NetworkError) {
         guard let allocation = try ipam.allocation(name: name) else { return }
         try Bridge.remove(allocation, host: host)
+        if let firewall = allocation.firewall { try Firewall.remove(allocation, firewall) }
         do { try names.removeNetwork(name) } catch { throw .state(path: "\(names.directory)/\(name)", reason: "\(error)") }
         try ipam.releaseNetwork(name: name)
     }

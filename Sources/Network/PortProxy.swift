@@ -22,8 +22,26 @@ public final class PortProxy {
     deinit { close() }
 
     /// Starts listening for `port`. Without a host IP it listens on 0.0.0.0 and on :: (V6ONLY) with one
-    /// port number; host port 0 takes the port the kernel picks for the first socket.
+    /// port number; host port 0 takes the port the kernel picks for the first socket, and when that number
+    /// is busy for the other family, another one for both.
     public func publish(_ port: PublishedPort) throws(NetworkError) -> [BoundPort] {
+        // Sockets on rejected random ports stay open until the end, so the kernel never offers them again.
+        var rejected: [FileDescriptor] = []
+        defer { rejected.forEach { $0.closeQuietly() } }
+        while true {
+            do throws(Errno) {
+                return try publishOnce(port, rejecting: &rejected)
+            } catch where port.hostPort == 0 && error.code == EADDRINUSE && rejected.count < 64 {
+                continue
+            } catch {
+                throw .system(context: "publish port \(port.hostIP?.description ?? "*"):\(port.hostPort) -> \(port.containerPort)/\(port.transport.rawValue)", error)
+            }
+        }
+    }
+
+    /// Binds every family of `port` or none. When a later family finds a random port busy, the first
+    /// family's socket goes to `rejected` instead of being closed.
+    private func publishOnce(_ port: PublishedPort, rejecting rejected: inout [FileDescriptor]) throws(Errno) -> [BoundPort] {
         let hosts: [IPAddress] = port.hostIP.map { [$0] } ?? [.v4(.any), .v6(.any)]
         let backend = SocketAddress(address: port.containerIP.bytes, port: port.containerPort)
         var bound: [BoundPort] = []
@@ -54,12 +72,14 @@ public final class PortProxy {
             }
         } catch {
             // All or nothing: a port published on 0.0.0.0 but not on :: would confuse `ps` and `port`.
+            let keep = port.hostPort == 0 && error.code == EADDRINUSE
             for listener in listeners.suffix(bound.count) {
                 loop.unregister(listener)
-                listener.closeQuietly()
+                if keep { rejected.append(listener) } else { listener.closeQuietly() }
             }
             listeners.removeLast(bound.count)
-            throw .system(context: "publish port \(port.hostIP?.description ?? "*"):\(port.hostPort) -> \(port.containerPort)/\(port.transport.rawValue)", error)
+            if port.transport == .udp { udpRelays.removeLast(bound.count) }
+            throw error
         }
         return bound
     }

@@ -148,6 +148,7 @@ public struct RuntimeActions: PlanActions {
             return NetworkSpec(name: name, project: project.name)
         }
         let node = resource.node
+        let options = node["driver_opts"]
         let ipam = (node["ipam"]?["config"]?.sequence ?? []).map { entry in
             IPAMConfig(subnet: entry["subnet"]?.scalar.flatMap(CIDR.init), ipRange: entry["ip_range"]?.scalar.flatMap(CIDR.init),
                        gateway: entry["gateway"]?.scalar.flatMap(IPAddress.init),
@@ -157,7 +158,8 @@ public struct RuntimeActions: PlanActions {
         }
         return NetworkSpec(name: name, project: project.name, isInternal: node["internal"]?.bool == true,
                            enableIPv6: node["enable_ipv6"]?.bool == true, ipam: ipam,
-                           mtu: node["driver_opts"]?["com.docker.network.driver.mtu"]?.scalar.flatMap { UInt32($0) })
+                           mtu: options?["com.docker.network.driver.mtu"]?.scalar.flatMap { UInt32($0) },
+                           masquerade: options?["com.docker.network.bridge.enable_ip_masquerade"]?.scalar != "false")
     }
 }
 

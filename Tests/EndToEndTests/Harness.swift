@@ -33,6 +33,9 @@ struct Stack {
     let directory: String
     let root: String
     let project: String
+    /// Prefix for every command, e.g. `nsenter --net=...` to run the CLI (and so its supervisors) in a
+    /// network namespace the test made.
+    var wrapper: [String] = []
 
     init(_ compose: String, name: String = "e2e") throws {
         project = "swc\(name)\(UInt32.random(in: 0..<UInt32.max) % 100000)"
@@ -55,7 +58,7 @@ struct Stack {
         env.merge(environment) { $1 }
         // The compose file by path: posix_spawn here has no working-directory action.
         let file = arguments.first == "image" ? [] : ["-f", directory + "/compose.yaml"]
-        return Stack.exec([Stack.binary] + file + arguments, environment: env, cwd: directory, input: input)
+        return Stack.exec(wrapper + [Stack.binary] + file + arguments, environment: env, cwd: directory, input: input)
     }
 
     /// Runs with `-p NAME` and no compose file, as after the project's directory is gone (the runner's
@@ -76,6 +79,17 @@ struct Stack {
         run(["down", "-v", "--remove-orphans", "-t", "1"])
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// SIGKILLs every supervisor of the stack (the PID in each container's state), as a crash would.
+    func killSupervisors() {
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root + "/lib/containers")) ?? [] {
+            let state = (try? String(contentsOfFile: "\(root)/lib/containers/\(id)/state.json", encoding: .utf8)) ?? ""
+            if let range = state.range(of: #""supervisorPid":[0-9]+"#, options: .regularExpression),
+               let pid = Int32(state[range].split(separator: ":")[1]) {
+                kill(pid, SIGKILL)
+            }
+        }
     }
 
     /// Kernel objects that would outlive the stack: mounts under its state root, cgroups of its project.

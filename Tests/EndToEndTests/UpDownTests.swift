@@ -157,13 +157,7 @@ import Testing
         #expect(up.status == 0, "\(up.stderr)")
         #expect(names(stack).count == 3)
         // Supervisors killed too: down must still clean up.
-        for id in containerDirectories(stack) {
-            let state = (try? String(contentsOfFile: "\(stack.root)/lib/containers/\(id)/state.json", encoding: .utf8)) ?? ""
-            if let range = state.range(of: #""supervisorPid":[0-9]+"#, options: .regularExpression),
-               let pid = Int32(state[range].split(separator: ":")[1]) {
-                kill(pid, SIGKILL)
-            }
-        }
+        stack.killSupervisors()
         let down = stack.run(["down"])
         #expect(down.status == 0, "\(down.stderr)")
         #expect(containerDirectories(stack).isEmpty)

@@ -114,3 +114,75 @@ func hex(_ text: String) -> [UInt8] {
         #expect(attributes[99] == nil)
     }
 }
+
+/// nf_tables messages byte for byte (the kernel accepts them and `nft list ruleset` reads them back as meant).
+@Suite struct NFTablesEncodingTests {
+    @Test func batchMarkersNameTheSubsystem() {
+        #expect(NFTRequest.batchBegin().message == hex("14000000 1000 0100 00000000 00000000 00 00 000a"))
+        #expect(NFTRequest.batchEnd().message == hex("14000000 1100 0100 00000000 00000000 00 00 000a"))
+    }
+
+    @Test func tableAndBaseChain() {
+        #expect(NFTRequest.newTable("swc").message == hex("1c000000 000a 0504 00000000 00000000 01 00 0000 0800 0100 73776300"))
+        #expect(NFTRequest.newChain(table: "t", name: "c", hook: .forward).message == hex("""
+            44000000 030a 0504 00000000 00000000 01 00 0000
+            0600 0100 74000000
+            0600 0300 63000000
+            1400 0480 0800 0100 00000002 0800 0200 00000000
+            0b00 0700 66696c74 65720000
+            """))
+        let nat = NFTRequest.newChain(table: "t", name: "c", hook: .sourceNAT).message
+        #expect(Array(nat[36..<56]) == hex("1400 0480 0800 0100 00000004 0800 0200 00000064"))
+    }
+
+    @Test func ruleMatchingInputInterface() {
+        let rule = NFTRequest.appendRule(table: "t", chain: "c", NFTMatch.inputInterface("br0") + [.verdict(.accept)])
+        #expect(rule.message == hex("""
+            b4000000 060a 050c 00000000 00000000 01 00 0000
+            0600 0100 74000000
+            0600 0200 63000000
+            9000 0480
+              2400 0180
+                0900 0100 6d657461 00000000
+                1400 0280 0800 0200 00000006 0800 0100 00000001
+              3800 0180
+                0800 0100 636d7000
+                2c00 0280
+                  0800 0100 00000001
+                  0800 0200 00000000
+                  1800 0380 1400 0100 62723000 00000000 00000000 00000000
+              3000 0180
+                0e00 0100 696d6d65 64696174 65000000
+                1c00 0280
+                  0800 0100 00000000
+                  1000 0280 0c00 0280 0800 0100 00000001
+            """))
+    }
+
+    @Test func flushAndDeleteNameNoHandle() {
+        #expect(NFTRequest.flushChain(table: "t", name: "c").message == hex("""
+            24000000 080a 0500 00000000 00000000 01 00 0000 0600 0100 74000000 0600 0200 63000000
+            """))
+        #expect(NFTRequest.deleteTable("t").message == hex("1c000000 020a 0500 00000000 00000000 01 00 0000 0600 0100 74000000"))
+    }
+
+    @Test func sourceSubnetChecksTheFamilyThenMasksThePrefix() {
+        #expect(NFTMatch.source(in: CIDR("172.17.0.0/16")!) == [
+            .meta(.protocolFamily), .equal([2]), .networkHeader(offset: 12, length: 4), .mask([255, 255, 0, 0]), .equal([172, 17, 0, 0]),
+        ])
+        let v6 = NFTMatch.source(in: CIDR("fd00:1:2::/52")!)
+        #expect(v6.prefix(3) == [.meta(.protocolFamily), .equal([10]), .networkHeader(offset: 8, length: 16)])
+        #expect(v6[3] == .mask([255, 255, 255, 255, 255, 255, 0xf0] + [UInt8](repeating: 0, count: 9)))
+        #expect(NFTMatch.source(in: CIDR("10.0.0.7/32")!).count == 4, "a full-length prefix needs no mask")
+    }
+
+    @Test func connectionStateAndMasquerade() {
+        #expect(NFTMatch.establishedOrRelated() == [.connectionState, .mask([6, 0, 0, 0]), .notEqual([0, 0, 0, 0])])
+        let rule = NFTRequest.appendRule(table: "t", chain: "c", [.connectionState, .masquerade]).message
+        #expect(Array(rule[36...]) == hex("""
+            3400 0480
+              2000 0180 0700 0100 63740000 1400 0280 0800 0200 00000000 0800 0100 00000001
+              1000 0180 0900 0100 6d617371 00000000
+            """))
+    }
+}

@@ -36,6 +36,34 @@ import Testing
         sys.exit(1)
         """
 
+    /// Host port 0 on every address: the port the kernel picked for IPv4 may be busy on ::, and then both
+    /// families move to another one. Run in a fresh namespace whose port range holds two ports (the range
+    /// is per namespace), with the first one taken on :: only.
+    @Test func randomPortBusyForIPv6MovesBothFamilies() throws {
+        let namespace = try FakeContainer()
+        defer { namespace.stop() }
+        try NetworkNamespace.withEntered(namespace.namespace) {
+            try FileSystem.overwrite("/proc/sys/net/ipv4/ip_local_port_range", "40000 40001\n")
+            let probe = try InetSocket.listener(SocketAddress(address: [0, 0, 0, 0], port: 0), .stream)
+            let first = try InetSocket.localAddress(probe).port
+            probe.closeQuietly()
+            // bind(0) scans the range in a fixed parity order, so with both ports free it takes `first` again.
+            let other: UInt16 = first == 40000 ? 40001 : 40000
+            let busy = try InetSocket.listener(SocketAddress(address: IPAddress.v6(.any).bytes, port: first), .stream)
+            defer { busy.closeQuietly() }
+
+            let loop = try EventLoop()
+            let proxy = PortProxy(loop: loop)
+            defer { proxy.close() }
+            let bound = try proxy.publish(PublishedPort(hostPort: 0, containerIP: IPAddress("10.213.5.2")!, containerPort: 80))
+            #expect(bound.map(\.hostIP) == [.v4(.any), .v6(.any)])
+            #expect(bound.map(\.hostPort) == [other, other])
+            // The rejected port is free again for IPv4.
+            let again = try InetSocket.listener(SocketAddress(address: [0, 0, 0, 0], port: first), .stream)
+            again.closeQuietly()
+        }
+    }
+
     @Test func tcpAndUDPReachTheContainer() throws {
         let state = temporaryStateRoot()
         defer { try? FileSystem.removeTree(state.path) }
