@@ -79,9 +79,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d", "cat"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached(["cat"])
 
         let attached = try stack.start(["attach", "cat"], input: "through-attach\n")
         #expect(waitForLog(stack, "cat", "through-attach").contains("through-attach"))

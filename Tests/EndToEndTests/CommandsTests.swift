@@ -27,9 +27,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
         try body(stack, port)
     }
 
@@ -73,9 +71,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
         let ps = stack.run(["ps"])
         // docker's order: a run of tcp ports broken at 8000 is printed first, open runs follow, mappings last.
         #expect(ps.stdout.contains("  443/tcp, 53/udp, 8000-8001/tcp, 127.0.0.1:\(port)->80/tcp\n"), "\(ps.stdout)")

@@ -74,6 +74,13 @@ struct Stack {
         precondition(result.status == 0, "image import: \(result.stderr)")
     }
 
+    /// The busybox image, then `up -d` of `services` (all when empty), which must succeed.
+    func upDetached(_ services: [String] = []) throws {
+        importBusybox()
+        let up = run(["up", "-d"] + services)
+        try #require(up.status == 0, "up: \(up.stderr)")
+    }
+
     /// Takes everything down and removes the temp directories; used in `defer`.
     func tearDown() {
         run(["down", "-v", "--remove-orphans", "-t", "1"])

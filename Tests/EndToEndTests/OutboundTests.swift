@@ -158,9 +158,7 @@ import Testing
         }
         try FileManager.default.createDirectory(atPath: stack.root, withIntermediateDirectories: true)
         if let settings { try settings.write(toFile: stack.root + "/settings.json", atomically: true, encoding: .utf8) }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
         try body(stack, namespaces)
     }
 

@@ -19,9 +19,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
         // /dev/kmsg (c 1:11) exists on every Linux host; only the privileged container gets it, with the host's mode.
         var host = stat()
         try #require(stat("/dev/kmsg", &host) == 0)

@@ -14,9 +14,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
         let before = stack.run(["ps", "-q"]).stdout
 
         // The new image cannot be had: up fails before the running container is touched.

@@ -189,34 +189,24 @@ import Testing
         #expect(inside(stack, "root", open) == "open")
     }
 
-    @Test func aMissingDeviceIsRefusedAtCreation() throws {
+    /// Settings that cannot work fail `up` at creation with a message naming them.
+    @Test(arguments: [
+        (#"devices: ["/dev/swc-no-such-device:/dev/x"]"#, "device /dev/swc-no-such-device: No such file or directory"),
+        (#"sysctls: {kernel.panic: "5"}"#, "sysctl kernel.panic is not namespaced"),
+    ])
+    func impossibleSettingsAreRefused(setting: String, message: String) throws {
         let stack = try Stack("""
         services:
           app:
             image: localhost/busybox:test
             command: \(Self.idle)
-            devices: ["/dev/swc-no-such-device:/dev/x"]
-        """, name: "nodevice")
+            \(setting)
+        """, name: "refuse")
         defer { stack.tearDown() }
         stack.importBusybox()
         let up = stack.run(["up", "-d"])
         #expect(up.status != 0)
-        #expect(up.stderr.contains("device /dev/swc-no-such-device: No such file or directory"), "\(up.stderr)")
-    }
-
-    @Test func hostWideSysctlsAreRefused() throws {
-        let stack = try Stack("""
-        services:
-          app:
-            image: localhost/busybox:test
-            command: \(Self.idle)
-            sysctls: {kernel.panic: "5"}
-        """, name: "sysctl")
-        defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status != 0)
-        #expect(up.stderr.contains("sysctl kernel.panic is not namespaced"), "\(up.stderr)")
+        #expect(up.stderr.contains(message), "\(up.stderr)")
     }
 
     /// CVE-2019-5736: nothing in a container can write the swcompose binary through /proc/<pid>/exe.

@@ -19,6 +19,19 @@ import Testing
         let tmux: String
         let socket: String
 
+        /// A detached session of `width` x `height` running swcompose `arguments` for `stack`. The pane's shell
+        /// then prints the exit status and stays, so the screen can still be read.
+        static func start(_ stack: Stack, _ arguments: String, width: Int, height: Int) throws -> Session {
+            let session = Session(tmux: try #require(TerminalTests.tmux), socket: stack.project)
+            let command = "env SWCOMPOSE_ROOT=\(stack.root) COMPOSE_PROJECT_NAME=\(stack.project) "
+                + "\(Stack.binary) -f \(stack.directory)/compose.yaml \(arguments); echo rc=$?; sleep 60"
+            let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "\(width)", "-y", "\(height)", command])
+            try #require(started.status == 0, "tmux: \(started.stderr)")
+            return session
+        }
+
+        func type(_ keys: String...) { run(["send-keys", "-t", socket] + keys) }
+
         @discardableResult
         func run(_ arguments: [String]) -> Stack.Result {
             Stack.exec([tmux, "-L", socket] + arguments,
@@ -51,20 +64,13 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try stack.upDetached()
 
-        let session = Session(tmux: try #require(Self.tmux), socket: stack.project)
+        let session = try Session.start(stack, "exec -it web sh", width: 80, height: 24)
         defer { session.run(["kill-server"]) }
-        // The pane's shell stays after exec so the screen can still be read.
-        let command = "env SWCOMPOSE_ROOT=\(stack.root) COMPOSE_PROJECT_NAME=\(stack.project) "
-            + "\(Stack.binary) -f \(stack.directory)/compose.yaml exec -it web sh; echo rc=$?; sleep 60"
-        let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "80", "-y", "24", command])
-        try #require(started.status == 0, "tmux: \(started.stderr)")
 
         try #require(session.waitFor("/ #").contains("/ #"), "no shell prompt: \(session.pane())")
-        session.run(["send-keys", "-t", stack.project, "tty; stty size", "Enter"])
+        session.type("tty; stty size", "Enter")
         var screen = session.waitFor("\n24 80")
         #expect(screen.contains("\n/dev/pts/"), "\(screen)")
         #expect(screen.contains("\n24 80"), "\(screen)")
@@ -72,7 +78,7 @@ import Testing
         // A resized window reaches the command through SIGWINCH.
         session.run(["resize-window", "-t", stack.project, "-x", "100", "-y", "30"])
         usleep(200_000)
-        session.run(["send-keys", "-t", stack.project, "stty size; exit 7", "Enter"])
+        session.type("stty size; exit 7", "Enter")
         screen = session.waitFor("rc=")
         #expect(screen.contains("\n30 100"), "\(screen)")
         #expect(screen.contains("rc=7"), "\(screen)")
@@ -81,12 +87,6 @@ import Testing
         let plain = stack.run(["exec", "web", "tty"])
         #expect(plain.stdout == "not a tty\n")
     }
-    /// The tmux command line that runs swcompose for `stack`, then keeps the pane with the status.
-    func command(_ stack: Stack, _ arguments: String) -> String {
-        "env SWCOMPOSE_ROOT=\(stack.root) COMPOSE_PROJECT_NAME=\(stack.project) "
-            + "\(Stack.binary) -f \(stack.directory)/compose.yaml \(arguments); echo rc=$?; sleep 60"
-    }
-
     @Test(.enabled(if: TerminalTests.tmux != nil, "tmux is not installed and apt-get could not install it"))
     func runInATerminalGetsAPtyAndItsExitStatus() throws {
         let stack = try Stack("""
@@ -99,22 +99,19 @@ import Testing
             #expect(stack.leaks().isEmpty)
         }
         stack.importBusybox()
-        let session = Session(tmux: try #require(Self.tmux), socket: stack.project)
+        let session = try Session.start(stack, "run --rm shell sh", width: 90, height: 20)
         defer { session.run(["kill-server"]) }
-        let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "90", "-y", "20",
-                                   command(stack, "run --rm shell sh")])
-        try #require(started.status == 0, "tmux: \(started.stderr)")
 
         try #require(session.waitFor("/ #").contains("/ #"), "no shell prompt: \(session.pane())")
-        session.run(["send-keys", "-t", stack.project, "tty; stty size; echo $((6*7))", "Enter"])
+        session.type("tty; stty size; echo $((6*7))", "Enter")
         let screen = session.waitFor("\n42")
         #expect(screen.contains("\n/dev/pts/0"), "\(screen)")
         #expect(screen.contains("\n20 90"), "\(screen)")
         // Ctrl-C reaches the container's shell through its pty, not swcompose.
-        session.run(["send-keys", "-t", stack.project, "sleep 30", "Enter"])
+        session.type("sleep 30", "Enter")
         usleep(300_000)
-        session.run(["send-keys", "-t", stack.project, "C-c"])
-        session.run(["send-keys", "-t", stack.project, "exit 5", "Enter"])
+        session.type("C-c")
+        session.type("exit 5", "Enter")
         #expect(session.waitFor("rc=").contains("rc=5"), "\(session.pane())")
         #expect(stack.run(["ps", "-a", "-q"]).stdout.isEmpty)
     }
@@ -134,19 +131,14 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "up: \(up.stderr)")
-        let session = Session(tmux: try #require(Self.tmux), socket: stack.project)
+        try stack.upDetached()
+        let session = try Session.start(stack, "attach shell", width: 80, height: 24)
         defer { session.run(["kill-server"]) }
-        let started = session.run(["new-session", "-d", "-s", stack.project, "-x", "80", "-y", "24",
-                                   command(stack, "attach shell")])
-        try #require(started.status == 0, "tmux: \(started.stderr)")
         usleep(500_000)
-        session.run(["send-keys", "-t", stack.project, "echo attached-$((6*7))", "Enter"])
+        session.type("echo attached-$((6*7))", "Enter")
         #expect(session.waitFor("attached-42").contains("attached-42"), "\(session.pane())")
         // docker's default detach keys: the client leaves, the container stays.
-        session.run(["send-keys", "-t", stack.project, "C-p", "C-q"])
+        session.type("C-p", "C-q")
         #expect(session.waitFor("rc=").contains("rc=0"), "\(session.pane())")
         #expect(stack.run(["ps", "--status", "running", "--services"]).stdout == "shell\n")
         #expect(stack.run(["logs", "--no-log-prefix", "shell"]).stdout.contains("attached-42"))
