@@ -142,7 +142,8 @@ struct AttachRelay {
         case exited(Int32)
         case detached
         case lost
-        case failed(Errno)
+        /// A failed call, or a supervisor that broke the frame protocol.
+        case failed(String)
     }
 
     let connection: FileDescriptor
@@ -164,7 +165,7 @@ struct AttachRelay {
 
     func run() -> Outcome {
         var relay = self
-        do { return try relay.loop() } catch { return .failed(error) }
+        do { return try relay.loop() } catch { return .failed(error.description) }
     }
 
     private mutating func loop() throws(Errno) -> Outcome {
@@ -193,7 +194,7 @@ struct AttachRelay {
                 if count == 0 { return exitCode.map(Outcome.exited) ?? .lost }
                 received += buffer[0..<count]
                 let frames: [AttachFrame]
-                do { frames = try AttachFrame.parse(&received) } catch { return .failed(Errno(EPROTO, call: "\(error)")) }
+                do { frames = try AttachFrame.parse(&received) } catch { return .failed(error.description) }
                 for frame in frames {
                     switch frame {
                     case .stdout(let data): try FileDescriptor.standardOutput.writeAll(data)
