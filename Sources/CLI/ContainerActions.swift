@@ -19,7 +19,8 @@ struct ContainerActions {
                     tasks.addTask {
                         report(container, working)
                         do {
-                            try action(container)
+                            // Supervisor round trips block: a thread each, not the cooperative pool's few.
+                            try await DetachedThread.run { try action(container) }
                             report(container, done)
                             return nil
                         } catch {

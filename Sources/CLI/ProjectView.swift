@@ -23,11 +23,13 @@ struct ProjectView {
         runtime.projectContainers().filter { (services.isEmpty || services.contains($0.service)) && (oneOff || !$0.oneOff) }
     }
 
-    /// Services in start order (dependencies first); names without a compose file come sorted.
+    /// Groups in start order: the dependency levels of the compose file (a group goes at once, after the ones
+    /// before it), then containers of services it does not declare (all of them without a compose file).
     func startOrder(_ containers: [ProjectRuntime.Container]) -> [[ProjectRuntime.Container]] {
-        let order = project.map { DesiredState(project: $0).services.map(\.name) } ?? []
-        let services = Set(containers.map(\.service)).sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
-        return services.map { service in containers.filter { $0.service == service } }
+        let levels = project.map { ServiceGraph(project: $0).levels } ?? []
+        let leveled = Set(levels.joined())
+        let groups = levels.map { level in containers.filter { level.contains($0.service) } }
+        return (groups + [containers.filter { !leveled.contains($0.service) }]).filter { !$0.isEmpty }
     }
 
     /// The one container `exec`, `port` and `cp` act on: `--index` of the service, 1 by default.
