@@ -98,7 +98,7 @@ public struct ContainerSpecBuilder: Sendable {
         container.mounts = try mounts(service, containerID: id, imageVolumes: (config.volumes ?? [:]).keys.sorted())
         container.initProcess = service.initProcess ?? false
         container.limits = limits(service)
-        container.devices = service.devices.map { DeviceSpec(hostPath: $0.source, containerPath: $0.target) }
+        container.devices = service.devices.flatMap { DeviceSpec.expanding(hostPath: $0.source, containerPath: $0.target) }
         do { try container.resolveDeviceRules() } catch {
             throw ContainerSpecError(service: service.name, message: "\(error)")
         }

@@ -14,6 +14,17 @@ public enum DeviceAccessError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension DeviceSpec {
+    /// A `devices:` entry as the container gets it: a host directory (`/dev/snd`) stands for every device node
+    /// under it, each at the same place under the container path, as in docker.
+    public static func expanding(hostPath: String, containerPath: String) -> [DeviceSpec] {
+        guard FileSystem.isDirectory(hostPath) else { return [DeviceSpec(hostPath: hostPath, containerPath: containerPath)] }
+        return HostDevice.list(under: hostPath).map {
+            DeviceSpec(hostPath: hostPath + "/" + $0.path, containerPath: containerPath + "/" + $0.path)
+        }
+    }
+}
+
 extension ContainerSpec {
     /// The devices cgroup rules this container gets: every device when privileged, otherwise docker's
     /// defaults plus read, write and mknod on each `devices` entry's host node (type and numbers read now).

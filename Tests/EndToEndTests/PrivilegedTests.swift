@@ -30,4 +30,23 @@ import Testing
         // The container's own /dev stays: its null and its devpts, not the host's.
         #expect(stack.run(["exec", "-T", "admin", "sh", "-c", "echo x > /dev/null && ls /dev/pts/ptmx"]).status == 0)
     }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/net/tun"), "this host has no /dev/net/tun"))
+    func aDeviceDirectoryGivesEveryNodeUnderIt() throws {
+        let stack = try Stack("""
+            services:
+              vpn:
+                image: localhost/busybox:test
+                devices: ["/dev/net:/dev/vpn"]
+                command: ["sleep", "inf"]
+                stop_grace_period: 1s
+            """, name: "devdir")
+        defer {
+            stack.tearDown()
+            #expect(stack.leaks().isEmpty)
+        }
+        try stack.upDetached()
+        let listed = stack.run(["exec", "-T", "vpn", "stat", "-c", "%F %t:%T", "/dev/vpn/tun"])
+        #expect(listed.stdout == "character special file a:c8\n", "\(listed.stderr)")
+    }
 }
