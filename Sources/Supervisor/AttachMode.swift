@@ -190,7 +190,7 @@ struct AttachRelay {
             ]
             _ = try retryingInterrupts("poll") { poll(&fds, nfds_t(fds.count), -1) }
             if fds[1].revents != 0 {
-                let count = try read(connection, &buffer)
+                let count = try readToHangup(connection, &buffer)
                 if count == 0 { return exitCode.map(Outcome.exited) ?? .lost }
                 received += buffer[0..<count]
                 let frames: [AttachFrame]
@@ -205,7 +205,7 @@ struct AttachRelay {
                 }
             }
             if fds[0].revents != 0 {
-                let count = try read(.standardInput, &buffer)
+                let count = try readToHangup(.standardInput, &buffer)
                 if count == 0 {
                     inputOpen = false
                     try connection.writeAll(AttachFrame.closeStdin.bytes)
@@ -237,15 +237,5 @@ struct AttachRelay {
     private func sendWindowSize() throws(Errno) {
         guard let size = try? TerminalControl.windowSize(.standardInput) else { return }
         try connection.writeAll(AttachFrame.resize(rows: size.rows, columns: size.columns).bytes)
-    }
-
-    /// Bytes read; 0 at end of input (EIO from a terminal that went away counts as the end too).
-    private func read(_ fd: FileDescriptor, _ buffer: inout [UInt8]) throws(Errno) -> Int {
-        let result = buffer.withUnsafeMutableBytes { bytes in Result { () throws(Errno) in try fd.read(into: bytes) } }
-        switch result {
-        case .success(let count): return count
-        case .failure(let error) where error.code == EIO: return 0
-        case .failure(let error): throw error
-        }
     }
 }

@@ -53,15 +53,19 @@ extension ContainerSupervisor {
         sendPending(client)
     }
 
+    /// One non-blocking send of what `client` has not taken; the byte count, or -1 with errno.
+    private func sendSome(_ client: AttachClient) -> Int {
+        let count = client.pending.withUnsafeBytes {
+            Glibc.send(client.connection.rawValue, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        }
+        if count > 0 { client.pending.removeFirst(count) }
+        return count
+    }
+
     private func sendPending(_ client: AttachClient) {
         while !client.pending.isEmpty {
-            let count = client.pending.withUnsafeBytes {
-                Glibc.send(client.connection.rawValue, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            if count > 0 {
-                client.pending.removeFirst(count)
-                continue
-            }
+            let count = sendSome(client)
+            if count > 0 { continue }
             if count == -1 && errno == EINTR { continue }
             if count == -1 && errno == EAGAIN {
                 try? loop.modify(client.connection, for: [.readable, .writable])
@@ -111,11 +115,7 @@ extension ContainerSupervisor {
                 var ready = pollfd(fd: client.connection.rawValue, events: Int16(POLLOUT), revents: 0)
                 let wait = Int32(max(0, (deadline - Clock.monotonic()) * 1000))
                 guard poll(&ready, 1, wait) == 1 else { break }
-                let count = client.pending.withUnsafeBytes {
-                    Glibc.send(client.connection.rawValue, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-                }
-                if count <= 0 && errno != EAGAIN && errno != EINTR { break }
-                if count > 0 { client.pending.removeFirst(count) }
+                if sendSome(client) <= 0 && errno != EAGAIN && errno != EINTR { break }
             }
             detach(client)
         }

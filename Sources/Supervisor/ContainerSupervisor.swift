@@ -276,7 +276,6 @@ final class ContainerSupervisor {
         for fd in Array(outputs.keys) { drain(fd) }
         closeStdin()
         terminal.map(closeOutput)
-        terminal = nil
         health?.containerStopped()
         state.pid = nil
         state.exitCode = code

@@ -54,13 +54,7 @@ struct TerminalRelay {
 
     /// One read and write; false at end of input.
     private func copy(from source: FileDescriptor, to target: FileDescriptor, _ buffer: inout [UInt8]) throws(Errno) -> Bool {
-        let read = buffer.withUnsafeMutableBytes { bytes in Result { () throws(Errno) in try source.read(into: bytes) } }
-        let count: Int
-        switch read {
-        case .success(let value): count = value
-        case .failure(let error) where error.code == EIO: return false
-        case .failure(let error): throw error
-        }
+        let count = try readToHangup(source, &buffer)
         if count == 0 { return false }
         try target.writeAll(buffer[0..<count])
         return true
@@ -74,5 +68,15 @@ struct TerminalRelay {
 
     private func finish() throws(Errno) -> Int32 {
         try Process.wait(child)?.status.code ?? 125
+    }
+}
+
+/// Bytes read into `buffer`; 0 at end of input, which includes the EIO of a terminal whose other end is gone.
+func readToHangup(_ fd: FileDescriptor, _ buffer: inout [UInt8]) throws(Errno) -> Int {
+    let result = buffer.withUnsafeMutableBytes { bytes in Result { () throws(Errno) in try fd.read(into: bytes) } }
+    switch result {
+    case .success(let count): return count
+    case .failure(let error) where error.code == EIO: return 0
+    case .failure(let error): throw error
     }
 }

@@ -22,9 +22,7 @@ import Testing
             stack.tearDown()
             #expect(stack.leaks().isEmpty, "\(stack.leaks())")
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         let idleBefore = try Self.hostIdle()
 
         // Each `stats --no-stream` measures CPU % over its own half second; four of them cover ~2 s of the loops.

@@ -303,9 +303,7 @@ import Testing
         try stack.write(compose, to: "compose.yaml")
         let volumes = stack.root + "/lib/volumes"
         try FileManager.default.createDirectory(atPath: "\(volumes)/\(stack.project)-shared/_data", withIntermediateDirectories: true)
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         let links = projectLinks(stack)
         #expect(links.count == 3 + 3, "three bridges and three veths: \(links)")
         try FileManager.default.removeItem(atPath: stack.directory + "/compose.yaml")
@@ -415,9 +413,7 @@ extension FileManager {
             stack.tearDown()
             #expect(stack.leaks().isEmpty)
         }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        try #require(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         // Same netns: web's server answers on the sidecar's loopback, and the interfaces are web's.
         let fetched = stack.run(["exec", "-T", "sidecar", "timeout", "3", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/hostname"])
         #expect(fetched.status == 0, "\(fetched.stderr)")

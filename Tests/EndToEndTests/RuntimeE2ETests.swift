@@ -26,9 +26,7 @@ import Testing
             command: ["sh", "-c", "trap 'echo got-term; exit 0' TERM; (sleep 0.2 &); sleep inf & wait"]
         """, name: "init")
         defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         // PID 1 is our init, the command its child.
         #expect(inside(stack, "app", "sed -n 's/^Name:\\t//p' /proc/1/status") != "sh")
         #expect(inside(stack, "app", "sed -n 's/^PPid:\\t//p' /proc/2/status") == "1")
@@ -58,9 +56,7 @@ import Testing
         volumes: {config: {}, tools: {}, scratch: {}, bare: {}}
         """, name: "vol")
         defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         let volumes = "\(stack.root)/lib/volumes/\(stack.project)"
         #expect(try String(contentsOfFile: volumes + "_config/_data/passwd", encoding: .utf8).hasPrefix("root:x:0:0"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: volumes + "_tools/_data/env") == "/bin/busybox")
@@ -134,9 +130,7 @@ import Testing
             privileged: true
         """, name: "opts")
         defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         #expect(inside(stack, "app", "grep 'open files' /proc/1/limits | awk '{print $4, $5}'") == "1024 2048")
         #expect(inside(stack, "app", "stat -c %a /scratch; df -k /scratch | tail -1 | awk '{print $2}'") == "1770\n1024")
         #expect(inside(stack, "app", "df -k /cache | tail -1 | awk '{print $2}'") == "2048")
@@ -176,9 +170,7 @@ import Testing
             privileged: true
         """, name: "devices")
         defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         let open = "mknod /tmp/node c 1 11; if error=$( (: > /tmp/node) 2>&1 ); then echo open; else echo $error; fi"
         #expect(inside(stack, "plain", open).hasSuffix("Operation not permitted"))
         #expect(inside(stack, "plain", "head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null") == "3\nnull")
@@ -254,9 +246,7 @@ extension RuntimeE2ETests {
             command: \(Self.idle)
         """, name: "stats")
         defer { stack.tearDown() }
-        stack.importBusybox()
-        let up = stack.run(["up", "-d"])
-        #expect(up.status == 0, "\(up.stderr)")
+        try stack.upDetached()
         Thread.sleep(forTimeInterval: 0.5)
         let stats = stack.run(["stats", "--no-stream", "--format", "json"])
         #expect(stats.status == 0, "\(stats.stderr)")
